@@ -44,3 +44,9 @@ def list_cmd(as_json):
 def show(bug_id):
     """A mutant's function with the faulty line marked, then its diff against the core."""
     click.echo(bugs.show(bugs.get(bug_id)), nl=False)
+
+
+from diagnose.cli_drill import drill, stats  # noqa: E402  (interview drills, issue 6)
+
+main.add_command(drill)
+main.add_command(stats)

@@ -214,3 +214,45 @@ class Store:
             if not self._save_failed:
                 self.warn(f"warning: could not save progress to {self.path}: {error.strerror or error}")
             self._save_failed = True
+
+
+# -- views for `diagnose stats` -------------------------------------------------------
+
+def tally_summary(tally):
+    """The numbers `stats` shows for one tally."""
+    median = tally.median_time()
+    return {"attempts": tally.attempts, "right": tally.right, "late": tally.late, "streak": tally.streak,
+            "best_streak": tally.best_streak, "median_seconds": None if median is None else round(median, 3)}
+
+
+def stats_dict(progress, path):
+    """`diagnose stats --json`: the store's path and a summary of every tally, by section."""
+    doc = {"store": str(path)}
+    for section in SECTIONS:
+        doc[section] = {key: tally_summary(t) for key, t in getattr(progress, section).items()}
+    return doc
+
+
+def stats_table(tallies, heading):
+    """An aligned table: heading, attempts, right, streak, median time; one row per tally."""
+    rows = [(heading, "attempts", "right", "streak", "median time")]
+    for key, t in tallies.items():
+        median = t.median_time()
+        rows.append((key, str(t.attempts), str(t.right), str(t.streak), "-" if median is None else f"{median:.1f} s"))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    return "\n".join(
+        "  ".join([row[0].ljust(widths[0])] + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:])])
+        for row in rows)
+
+
+def stats_text(progress, path, order=()):
+    """`diagnose stats`: a table per fault (in `order`, then any others), then per mode and quiz topic."""
+    if not any(getattr(progress, section) for section in SECTIONS):
+        return f"No drills recorded in {path} yet: try `diagnose drill`."
+    faults = {k: progress.faults[k] for k in order if k in progress.faults}
+    faults.update({k: t for k, t in progress.faults.items() if k not in faults})
+    parts = [f"Progress in {path}"]
+    for tallies, heading in ((faults, "fault"), (progress.modes, "mode"), (progress.topics, "quiz topic")):
+        if tallies:
+            parts.append(stats_table(tallies, heading))
+    return "\n\n".join(parts)
