@@ -183,7 +183,7 @@ def random_dz2_entry(rng):
     """dz2_entry with a random probability row (two decimals, summing to 1), label and column."""
     C, N = int(rng.choice([3, 4])), int(rng.choice([2, 4, 5, 8, 10]))
     cents = np.diff(np.sort(np.r_[0, rng.choice(np.arange(1, 100), C - 1, replace=False), 100]))
-    return dz2_entry(tuple(cents / 100), int(rng.integers(C)), int(rng.integers(C)), N)
+    return dz2_entry(tuple(float(c) / 100 for c in cents), int(rng.integers(C)), int(rng.integers(C)), N)
 
 
 # -- cross-entropy under 100% training accuracy --------------------------------
