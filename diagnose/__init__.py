@@ -1,2 +1,7 @@
 """The diagnoser: names the fault in a backward pass from behaviour alone."""
 __version__ = "0.1.0"
+
+from diagnose.engine import diagnose  # noqa: E402
+from diagnose.report import Report  # noqa: E402
+
+__all__ = ["Report", "__version__", "diagnose"]

@@ -1,0 +1,96 @@
+"""The diagnosis engine: observe the subject on its own probe, run the stages, word a verdict.
+
+It never looks at the catalog: everything it concludes comes from calling the
+subject and comparing what comes back with the math.
+"""
+import numpy as np
+
+from diagnose.findings import ERROR, HEALTHY, UNKNOWN, Failure, Stage
+from diagnose.probe import make_probe
+from diagnose.report import Report
+from diagnose.stages import gradcheck, isolation, precision, purity, shapes, stability
+from diagnose.stages.context import Context, Stop
+from diagnose.stages.purity import snapshot
+from diagnose.subject import Subject, SubjectFailed
+
+STAGES = (
+    (Stage.SHAPES, shapes),
+    (Stage.PURITY, purity),
+    (Stage.STABILITY, stability),
+    (Stage.PRECISION, precision),
+    (Stage.GRADCHECK, gradcheck),
+    (Stage.ISOLATION, isolation),
+)
+
+
+def copy_grads(grads):
+    """Copies of returned arrays, so a later call cannot change what was observed."""
+    if isinstance(grads, dict):
+        return {k: np.array(v, copy=True) for k, v in grads.items()}
+    return grads
+
+
+def observe(ctx):
+    """One forward, backward twice on the same cache, snapshots around the first backward."""
+    subject, probe = ctx.subject, ctx.probe
+    subject.stage = Stage.SHAPES.value
+    X, y, params = probe.X.copy(), probe.y.copy(), probe.fresh_params()
+    if subject.split:
+        ctx.loss, cache = subject.forward(X, y, params)
+        ctx.snapshots["before"] = snapshot(params=params, cache=cache, X=X, y=y)
+        ctx.grads_raw = copy_grads(subject.backward(cache, params))
+        ctx.snapshots["after"] = snapshot(params=params, cache=cache, X=X, y=y)
+        subject.stage = Stage.PURITY.value
+        ctx.grads_second = copy_grads(subject.backward(cache, probe.fresh_params()))
+    else:
+        ctx.snapshots["before"] = snapshot(params=params, X=X, y=y)
+        ctx.loss, grads, _ = subject.loss_and_grads(X, y, params)
+        ctx.grads_raw = copy_grads(grads)
+        ctx.snapshots["after"] = snapshot(params=params, X=X, y=y)
+        subject.stage = Stage.PURITY.value
+        _, grads2, _ = subject.loss_and_grads(probe.X.copy(), probe.y.copy(), probe.fresh_params())
+        ctx.grads_second = copy_grads(grads2)
+    subject.stage = Stage.SHAPES.value
+
+
+def diagnose(subject, *, seed=0, shape=None):
+    """Diagnose `subject` (forward_loss/backward, or loss_and_grads) on a seeded probe: a Report."""
+    subject = subject if isinstance(subject, Subject) else Subject(subject)
+    probe = make_probe(seed, shape)
+    ctx = Context(probe, subject)
+    findings, failure = [], None
+    try:
+        observe(ctx)
+        for stage, module in STAGES:
+            subject.stage = stage.value
+            findings += module.run(ctx)
+    except SubjectFailed as exc:
+        failure = Failure(exc.stage, exc.call, exc.message, exc.trace)
+    except Stop as exc:
+        failure = Failure(subject.stage, "output", str(exc))
+    return build_report(ctx, findings, failure)
+
+
+def build_report(ctx, findings, failure):
+    """Faults in stage order, the verdict and the first failing stage."""
+    faults = tuple(dict.fromkeys(f.fault for f in findings if f.fault and not f.passed))
+    failed = [f for f in findings if not f.passed]
+    if failure:
+        verdict, stage = ERROR, failure.stage
+    else:
+        verdict = faults[0] if faults else (UNKNOWN if failed else HEALTHY)
+        stage = failed[0].stage.value if failed else None
+    probe = ctx.probe
+    return Report(
+        verdict=verdict,
+        faults=faults,
+        stage=stage,
+        findings=tuple(findings),
+        checks=tuple(ctx.checks.values()),
+        forward_calls=ctx.subject.forward_calls,
+        shape=probe.shape,
+        seed=probe.seed,
+        skipped=tuple(ctx.skipped),
+        failure=failure,
+        notes=tuple(ctx.notes),
+    )

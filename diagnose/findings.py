@@ -1,0 +1,63 @@
+"""Findings: the small frozen records each stage of the engine produces."""
+import enum
+from dataclasses import dataclass
+
+
+class Stage(str, enum.Enum):
+    """The engine's stages, in the order an expert checks them."""
+
+    SHAPES = "shapes and types"
+    PURITY = "purity"
+    STABILITY = "stability"
+    PRECISION = "precision"
+    GRADCHECK = "gradient check"
+    ISOLATION = "layer isolation"
+
+
+HEALTHY, UNKNOWN, ERROR = "healthy", "unknown", "error"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One observation of a stage: what was seen, what it means, the fault it names if any."""
+
+    stage: Stage
+    passed: bool
+    observed: str
+    meaning: str = ""
+    fault: str | None = None
+
+    def to_dict(self):
+        return {"stage": self.stage.value, "passed": self.passed, "observed": self.observed,
+                "meaning": self.meaning, "fault": self.fault}
+
+
+@dataclass(frozen=True)
+class TensorCheck:
+    """Gradient check of one tensor: relative error, ratio analytic/numeric, one sampled entry."""
+
+    name: str
+    rel_error: float | None
+    ratio: float | None
+    constant: bool
+    index: tuple | None = None
+    analytic: float | None = None
+    numeric: float | None = None
+
+    def to_dict(self):
+        return {"tensor": self.name, "rel_error": self.rel_error, "ratio": self.ratio, "constant": self.constant,
+                "index": list(self.index) if self.index is not None else None,
+                "analytic": self.analytic, "numeric": self.numeric}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The subject's code raised, exited or returned something unusable."""
+
+    stage: str
+    call: str
+    message: str
+    trace: tuple = ()
+
+    def to_dict(self):
+        return {"stage": self.stage, "call": self.call, "message": self.message, "trace": list(self.trace)}

@@ -1,0 +1,132 @@
+"""The probe: a small, seeded problem built so that every fault shows itself.
+
+Distinct sizes tell N and transposes apart; nonzero biases expose masks computed
+without them; |Z1| is kept far from 0 so no finite difference crosses a ReLU kink;
+N <= min(D, H) + 1 lets least squares recover dZ1 and dZ2 from the gradients.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+import core
+
+DEFAULT_SHAPE = (6, 9, 12, 4)
+Z1_MARGIN = 0.25  # smallest |Z1| allowed: far above any step h * |X v| the checks take
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Probe data and the reference quantities the engine computes itself."""
+
+    X: np.ndarray
+    y: np.ndarray
+    params: dict
+    seed: int
+    Z1: np.ndarray
+    A1: np.ndarray
+    P: np.ndarray
+    loss: float
+    grads: dict
+    isolable: bool  # N <= min(D, H) + 1: least squares can recover dZ1 and dZ2
+
+    @property
+    def shape(self):
+        """(N, D, H, C)."""
+        return (self.X.shape[0], self.X.shape[1], self.params["W1"].shape[1], self.params["W2"].shape[1])
+
+    @property
+    def dZ2(self):
+        """Reference dL/dZ2 = (P - onehot(y)) / N."""
+        N = self.X.shape[0]
+        return (self.P - onehot(self.y, self.P.shape[1])) / N
+
+    def fresh_params(self):
+        """Copies of the params: nothing a subject does can touch the reference arrays."""
+        return {k: v.copy() for k, v in self.params.items()}
+
+
+def onehot(y, C):
+    """onehot(y)[i, c] = 1 where c == y[i]."""
+    return np.eye(C)[y]
+
+
+def parse_shape(text):
+    """'N,D,H,C' -> a tuple of four ints >= 1 (N >= 2); ValueError naming what was expected."""
+    try:
+        shape = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise ValueError(f"shape must be four integers N,D,H,C such as 6,9,12,4, got {text!r}") from None
+    check_shape(shape)
+    return shape
+
+
+def check_shape(shape):
+    """Refuse shapes the probe cannot be built at."""
+    if len(shape) != 4 or min(shape) < 1 or shape[0] < 2 or shape[3] < 2:
+        raise ValueError(f"shape must be N,D,H,C with N >= 2, C >= 2 and D, H >= 1, got {shape}")
+
+
+def make_probe(seed=0, shape=None):
+    """Build the seeded probe; draws again (same rng) until every requirement holds."""
+    N, D, H, C = shape or DEFAULT_SHAPE
+    check_shape((N, D, H, C))
+    rng = np.random.default_rng(seed)
+    isolable = N <= min(D, H) + 1
+    for _ in range(50):
+        X = rng.standard_normal((N, D))
+        y = draw_labels(rng, N, C)
+        W1, b1 = draw_layer1(rng, X, H) if N <= D + 1 else (rng.standard_normal((D, H)) / np.sqrt(D), rng.standard_normal(H))
+        params = {
+            "W1": W1,
+            "b1": b1,
+            "W2": rng.standard_normal((H, C)) / np.sqrt(H),
+            "b2": 0.5 * rng.standard_normal(C),
+        }
+        probe = _with_reference(X, y, params, seed, isolable)
+        if _acceptable(probe) or N > D + 1:
+            return probe
+    raise RuntimeError(f"could not draw a probe for shape {(N, D, H, C)} with seed {seed}")
+
+
+def draw_labels(rng, N, C):
+    """Labels with at least two classes and at least one class repeated."""
+    while True:
+        y = rng.integers(0, C, size=N)
+        if 2 <= len(np.unique(y)) < N:
+            return y
+        if N == 2 and y[0] != y[1]:
+            return y
+
+
+def draw_layer1(rng, X, H):
+    """W1, b1 that give X W1 + b1 a chosen target: |Z1| in [0.5, 1.5], random signs.
+
+    [X | 1] [W1; b1] = T has exact solutions when N <= D + 1: the minimum-norm one
+    plus a random part in the null space keeps W1 and b1 looking random.
+    """
+    N, D = X.shape
+    signs = np.where(rng.random((N, H)) < 0.5, -1.0, 1.0)
+    T = signs * rng.uniform(0.5, 1.5, size=(N, H))
+    M = np.hstack([X, np.ones((N, 1))])
+    M_pinv = np.linalg.pinv(M)
+    R = 0.5 * rng.standard_normal((D + 1, H))
+    sol = M_pinv @ T + R - M_pinv @ (M @ R)  # exact: M sol = T, since M (I - M^+ M) = 0
+    return sol[:D], sol[D]
+
+
+def _with_reference(X, y, params, seed, isolable):
+    loss, cache = core.forward_loss(X, y, params)
+    grads = core.backward(cache, params)
+    return Probe(X, y, params, seed, cache["Z1"], cache["A1"], cache["P"], float(loss), grads, isolable)
+
+
+def _acceptable(probe):
+    """No kink within reach, some unit whose bias flips its sign, full-rank layer inputs."""
+    N = probe.X.shape[0]
+    flips = np.sign(probe.X @ probe.params["W1"]) != np.sign(probe.Z1)
+    ones = np.ones((N, 1))
+    full_rank = (
+        np.linalg.matrix_rank(np.hstack([probe.A1, ones])) == N
+        and np.linalg.matrix_rank(np.hstack([probe.X, ones])) == N
+    ) or not probe.isolable
+    return np.abs(probe.Z1).min() > Z1_MARGIN and flips.sum() >= 2 and full_rank and probe.P.min() > 1e-3

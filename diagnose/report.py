@@ -1,0 +1,70 @@
+"""The Report: what the engine observed and concluded; text and JSON come from this one object."""
+from dataclasses import dataclass
+
+from diagnose.findings import Failure
+from diagnose.remedies import remedy
+from diagnose.render import render_report
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the engine observed and concluded about one subject."""
+
+    verdict: str
+    faults: tuple
+    stage: str | None
+    findings: tuple
+    checks: tuple
+    forward_calls: int
+    shape: tuple
+    seed: int
+    skipped: tuple = ()
+    failure: Failure | None = None
+    notes: tuple = ()
+
+    @property
+    def errors(self):
+        """{tensor: relative error} from the gradient check."""
+        return {c.name: c.rel_error for c in self.checks}
+
+    @property
+    def ratios(self):
+        """{tensor: analytic / numeric} where that ratio is one constant, else None."""
+        return {c.name: (c.ratio if c.constant else None) for c in self.checks}
+
+    @property
+    def evidence(self):
+        """Findings as sentences, in the order a person would say them in an interview."""
+        return tuple(f"{f.observed}{': ' + f.meaning if f.meaning else ''}" for f in self.findings if not f.passed)
+
+    @property
+    def fix(self):
+        """How to fix every fault found, one line each."""
+        return "\n".join(f"{fault}: {remedy(fault)[1]}" for fault in self.faults)
+
+    def to_dict(self):
+        N, D, H, C = self.shape
+        return {
+            "verdict": self.verdict,
+            "faults": list(self.faults),
+            "stage": self.stage,
+            "errors": self.errors,
+            "ratios": self.ratios,
+            "evidence": list(self.evidence),
+            "fix": self.fix,
+            "forward_calls": self.forward_calls,
+            "probe": {"seed": self.seed, "N": N, "D": D, "H": H, "C": C},
+            "findings": [f.to_dict() for f in self.findings],
+            "checks": [c.to_dict() for c in self.checks],
+            "skipped": list(self.skipped),
+            "notes": list(self.notes),
+            "failure": self.failure.to_dict() if self.failure else None,
+        }
+
+    def text(self):
+        """The full report for people: verdict, every stage's findings, the fix."""
+        return render_report(self, reveal=True)
+
+    def observations_text(self):
+        """What was observed, without the verdict, the fault names or the fix (for drills)."""
+        return render_report(self, reveal=False)

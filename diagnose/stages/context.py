@@ -1,0 +1,58 @@
+"""What the stages share: the probe, the subject, and what was observed of it so far."""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from diagnose.probe import Probe
+from diagnose.subject import Subject
+
+
+class Stop(Exception):
+    """The subject's output is unusable: later stages cannot run."""
+
+
+@dataclass
+class Context:
+    """Mutable scratch space of one diagnosis; only the engine builds the frozen Report."""
+
+    probe: Probe
+    subject: Subject
+    loss: float | None = None
+    loss_dtype: np.dtype | None = None
+    grads_raw: object = None
+    grads: dict = field(default_factory=dict)  # normalised to the params' shapes; absent = unusable
+    grads_dtypes: dict = field(default_factory=dict)
+    snapshots: dict = field(default_factory=dict)  # "before"/"after"/"after_second": {path: array}
+    grads_second: object = None
+    low_precision: bool = False
+    h: float = 1e-5  # finite-difference step
+    tol: float = 1e-5  # gradient-check relative error that passes
+    match_tol: float = 1e-6  # tolerance for exact identities (least squares, masks)
+    loss_ratio: float | None = None  # subject loss / reference loss
+    checks: dict = field(default_factory=dict)  # tensor -> TensorCheck
+    explained: dict = field(default_factory=dict)  # tensor -> fault id that accounts for its error
+    skipped: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def params_with(self, name=None, delta=None):
+        """Fresh copies of the probe's params, with `delta` added to tensor `name`."""
+        params = self.probe.fresh_params()
+        if name is not None:
+            params[name] = params[name] + delta
+        return params
+
+    def subject_loss(self, params, X=None, y=None):
+        """The subject's loss at params (on the probe's data unless X, y given), as a float."""
+        X = self.probe.X if X is None else X
+        y = self.probe.y if y is None else y
+        return float(np.asarray(self.subject.loss(X.copy(), y.copy(), params), dtype=np.float64))
+
+    @property
+    def failing(self):
+        """Tensors whose gradient check failed."""
+        return [name for name, check in self.checks.items() if check.rel_error is None or check.rel_error > self.tol]
+
+    @property
+    def unexplained(self):
+        """Failing tensors that no fault found so far accounts for."""
+        return [name for name in self.failing if name not in self.explained]

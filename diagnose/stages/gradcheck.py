@@ -1,0 +1,114 @@
+"""Stage 5, gradient check and constant ratio: analytic against central differences
+of the subject's own loss, then: is analytic / numeric one constant, such as N?"""
+import numpy as np
+
+from core import rel_error
+from diagnose.findings import Finding, Stage, TensorCheck
+from diagnose.stages.directional import along, directions, entry
+
+S = Stage.GRADCHECK
+
+
+def check_tensor(ctx, name):
+    """Directional checks plus the entry of largest |gradient|: a TensorCheck."""
+    g = ctx.grads[name]
+    vs = directions(ctx.probe.seed, name, g.shape)
+    analytic = np.array([np.vdot(g, v) for v in vs])
+    numeric = np.array([along(ctx, {name: v}, ctx.h) for v in vs])
+    idx = np.unravel_index(np.argmax(np.abs(g)), g.shape)
+    a_idx, n_idx = float(g[idx]), entry(ctx, name, idx, ctx.h)
+    err = max(rel_error(analytic, numeric), rel_error(a_idx, n_idx))
+    ratio, constant = ratio_of(analytic, numeric, ctx)
+    return TensorCheck(name, err, ratio, constant, tuple(int(i) for i in idx), a_idx, n_idx)
+
+
+def ratio_of(analytic, numeric, ctx):
+    """(mean of analytic / numeric, whether it is one constant across directions)."""
+    scale = np.abs(numeric).max()
+    if scale == 0:
+        return None, False
+    r = analytic / numeric
+    spread = np.abs(r - r.mean()).max() / max(abs(r.mean()), 1e-12)
+    noise_free = np.abs(numeric).min() > 1e-3 * scale
+    return float(r.mean()), bool(noise_free and (spread < 10 * ctx.match_tol or np.all(analytic == 0)))
+
+
+def name_ratio(c, N):
+    """'N', '1/N', '-1', '0', '2', '1/2' when c is one of them, else None."""
+    for label, value in (("N", N), ("1/N", 1 / N), ("-1", -1), ("0", 0), ("2", 2), ("1/2", 0.5)):
+        if abs(c - value) <= 1e-3 * max(1, abs(value)):
+            return label
+    return None
+
+
+def follows_n(ctx, names, label):
+    """Probe again with half the batch: does the ratio become N' (or 1/N') too?"""
+    N = ctx.probe.X.shape[0]
+    n2 = max(2, N // 2)
+    X2, y2 = ctx.probe.X[:n2].copy(), ctx.probe.y[:n2].copy()
+    _, grads, _ = ctx.subject.loss_and_grads(X2.copy(), y2.copy(), ctx.probe.fresh_params())
+    want = n2 if label == "N" else 1 / n2
+    seen = []
+    for name in names:
+        v = directions(ctx.probe.seed + 2, name, ctx.probe.params[name].shape, k=1)[0]
+        g = np.asarray(grads[name], dtype=np.float64).reshape(v.shape)
+        seen.append(float(np.vdot(g, v)) / along(ctx, {name: v}, ctx.h, X2, y2))
+    ok = all(abs(r - want) <= 1e-3 * max(1, want) for r in seen)
+    return n2, seen, ok
+
+
+def explain_constant(ctx, label, names):
+    """The finding for tensors sharing one constant ratio, marking them explained."""
+    N = ctx.probe.X.shape[0]
+    tensors = ", ".join(names)
+    c = ctx.checks[names[0]].ratio
+    if label == "0":
+        fault = f"d{names[0]}_zero"
+        for name in names:
+            ctx.explained[name] = f"d{name}_zero"
+        return [Finding(S, False, f"d{name} is all zeros while its numeric gradient is not",
+                        "the gradient is never computed", f"d{name}_zero") for name in names]
+    seen = f"analytic / numeric is {c:.4f} on {tensors}"
+    if label in ("N", "1/N"):
+        n2, again, ok = follows_n(ctx, names, label)
+        seen += f" (= {label} with N = {N}); at N = {n2} it is {', '.join(f'{r:.4f}' for r in again)}"
+        if not ok:
+            fault, meaning = "constant_factor", "a constant factor that does not follow N"
+        elif label == "N":
+            fault, meaning = "missing_div_n", "it follows N: the gradient is never divided by the batch size"
+        elif ctx.loss_ratio is not None and abs(ctx.loss_ratio - N) < 1e-3 * N:
+            fault, meaning = "loss_summed", "it follows 1/N and the loss is N times the mean: the loss is summed"
+        else:
+            fault, meaning = "double_div_n", "it follows 1/N: divided by the batch size twice"
+    elif label == "-1":
+        fault, meaning = "sign_flipped", "the gradient points uphill: onehot(y) - P instead of P - onehot(y)"
+    else:
+        fault, meaning = "constant_factor", f"one constant factor{' of ' + label if label else ''} in every entry"
+    for name in names:
+        ctx.explained[name] = fault
+    return [Finding(S, False, seen, meaning, fault)]
+
+
+def run(ctx):
+    """Check every usable tensor, then explain the failing ones that share a constant ratio."""
+    for name in ctx.grads:
+        ctx.checks[name] = check_tensor(ctx, name)
+    failing = ctx.failing
+    if not failing:
+        worst = max(c.rel_error for c in ctx.checks.values())
+        return [Finding(S, True, f"every gradient matches central differences (worst relative error {worst:.1e})")]
+    N = ctx.probe.X.shape[0]
+    groups = {}
+    for name in failing:
+        check = ctx.checks[name]
+        if check.constant:
+            groups.setdefault(name_ratio(check.ratio, N) or f"{check.ratio:.4g}", []).append(name)
+    findings = []
+    for label, names in groups.items():
+        findings += explain_constant(ctx, label, names)
+    rest = [name for name in failing if name not in ctx.explained]
+    if rest:
+        worst = ", ".join(f"{name} {ctx.checks[name].rel_error:.1e}" for name in rest)
+        findings.append(Finding(S, False, f"no constant ratio on {', '.join(rest)} (relative error {worst})",
+                                "the fault is inside a layer: isolate it"))
+    return findings

@@ -1,0 +1,124 @@
+"""Stage 6, layer isolation in the order dZ2, dW2/db2, ReLU mask, dW1/db1, at no forward cost.
+
+dW2 = A1^T dZ2 and db2 = 1^T dZ2 say [A1 | 1]^T dZ2 = [dW2; db2]: with N <= H + 1 the
+subject's own dZ2 comes back by least squares, and likewise its dZ1 from dW1, db1
+through [X | 1]. Each layer is judged against the subject's own upstream output,
+so a fault upstream is never blamed on the mask, and two faults are both named.
+"""
+import numpy as np
+
+from diagnose.findings import Finding, Stage
+from diagnose.stages.compare import close, scale_between
+
+S = Stage.ISOLATION
+
+
+def recover(M, G):
+    """(Z, relative residual) for the least-squares solution of M^T Z = G."""
+    Z = np.linalg.lstsq(M.T, G, rcond=None)[0]
+    residual = np.linalg.norm(M.T @ Z - G) / max(np.linalg.norm(G), 1e-300)
+    return Z, residual
+
+
+def labels_pattern(probe):
+    """dZ2 of the (N, 1) broadcast: every row gets -1/N at every class present in y."""
+    N, C = probe.P.shape
+    present = np.zeros(C)
+    present[np.unique(probe.y)] = 1.0
+    return (probe.P - present) / N
+
+
+def judge_dZ2(ctx, dZ2):
+    """Compare the recovered dZ2 with (P - onehot(y)) / N and its invariants."""
+    probe, tol = ctx.probe, ctx.match_tol
+    ref = probe.dZ2
+    if close(dZ2, ref, tol):
+        return Finding(S, True, "dZ2 recovered from dW2 and db2 equals (P - onehot(y)) / N")
+    if close(dZ2, labels_pattern(probe), tol):
+        return Finding(S, False, "dZ2 recovered from dW2 and db2 has -1/N at every class present in y, in every row",
+                       "the labels broadcast as an (N, 1) column: P[np.arange(N), y] picks N x N entries",
+                       "labels_n1")
+    c = scale_between(dZ2, ref)
+    N = probe.X.shape[0]
+    if close(dZ2, c * ref, tol):
+        named = {N: "missing_div_n", 1 / N: "double_div_n", -1.0: "sign_flipped"}
+        fault = next((f for v, f in named.items() if abs(c - v) <= 1e-3 * max(1, abs(v))), "dZ2_wrong")
+        return Finding(S, False, f"dZ2 recovered from dW2 and db2 is {c:.4g} x (P - onehot(y)) / N",
+                       "dZ2 carries a constant factor", fault)
+    row_sums = np.abs(dZ2.sum(axis=1)).max()
+    seen = f"dZ2 recovered from dW2 and db2 differs from (P - onehot(y)) / N (rows sum to up to {row_sums:.2g}, not 0)"
+    return Finding(S, False, seen, "dZ2 itself is wrong", "dZ2_wrong")
+
+
+def layer2(ctx):
+    """Findings for dZ2, dW2/db2; returns (findings, the subject's dZ2 for layer 1)."""
+    probe, g = ctx.probe, ctx.grads
+    ref = probe.dZ2
+    if "W2" not in g or "b2" not in g:
+        return [], ref
+    M2 = np.hstack([probe.A1, np.ones((probe.X.shape[0], 1))])
+    dZ2, residual = recover(M2, np.vstack([g["W2"], g["b2"]]))
+    if residual <= ctx.match_tol:
+        return [judge_dZ2(ctx, dZ2)], dZ2
+    layer_explained = any(ctx.explained.get(k) for k in ("W2", "b2"))
+    if close(g["W2"], probe.Z1.T @ ref, ctx.match_tol):
+        return [Finding(S, False, "dW2 equals Z1^T dZ2: the pre-activation, not A1",
+                        "layer 2's input is the activation A1", "dW2_uses_Z1")], ref
+    if layer_explained:
+        return [Finding(S, True, f"dW2, db2 fit no single dZ2 (residual {residual:.1e}), as the constant ratio explains")], ref
+    return [Finding(S, False, f"dW2 and db2 fit no single dZ2 (least-squares residual {residual:.1e})",
+                    "layer 2's own product or sum is wrong", "layer2_wrong")], ref
+
+
+MASKS = {
+    "correct": ("Z1 > 0", lambda p, dA1: p.Z1 > 0),
+    "bad_relu_mask": ("the gradient's sign, dA1 > 0", lambda p, dA1: dA1 > 0),
+    "relu_no_mask": ("no mask at all", lambda p, dA1: np.ones_like(dA1)),
+    "relu_mask_inverted": ("the inverted mask Z1 <= 0", lambda p, dA1: p.Z1 <= 0),
+    "relu_times_activation": ("the activation A1 instead of a mask", lambda p, dA1: p.A1),
+    "mask_no_bias": ("X W1 > 0, without the bias", lambda p, dA1: p.X @ p.params["W1"] > 0),
+}
+
+
+def judge_mask(ctx, dZ1, dA1):
+    """Which mask turns the subject's own dA1 into its dZ1."""
+    for fault, (words, mask) in MASKS.items():
+        if close(dZ1, dA1 * mask(ctx.probe, dA1), ctx.match_tol):
+            if fault == "correct":
+                return Finding(S, True, "dZ1 recovered from dW1 and db1 equals (dZ2 W2^T) * (Z1 > 0)")
+            return Finding(S, False, f"dZ1 recovered from dW1 and db1 equals (dZ2 W2^T) masked by {words}",
+                           "the ReLU backward uses the wrong mask: it must be Z1 > 0", fault)
+    return Finding(S, False, "dZ1 recovered from dW1 and db1 matches no mask of the subject's dZ2 W2^T",
+                   "the ReLU backward or dA1 = dZ2 W2^T is wrong", "relu_backward_wrong")
+
+
+def layer1(ctx, dZ2):
+    """Findings for the ReLU mask and dW1/db1, judged against the subject's own dZ2."""
+    probe, g = ctx.probe, ctx.grads
+    if "W1" not in g or "b1" not in g:
+        return []
+    dA1 = dZ2 @ probe.params["W2"].T  # dL/dA1 from the subject's own dZ2
+    M1 = np.hstack([probe.X, np.ones((probe.X.shape[0], 1))])
+    dZ1, residual = recover(M1, np.vstack([g["W1"], g["b1"]]))
+    if residual <= ctx.match_tol:
+        return [judge_mask(ctx, dZ1, dA1)]
+    dZ1_ref = dA1 * (probe.Z1 > 0)
+    if close(g["W1"], probe.X.T @ dZ1_ref, ctx.match_tol) and close(g["b1"], dA1.sum(axis=0), ctx.match_tol):
+        return [Finding(S, False, "dW1 is right but db1 equals the batch sum of dA1, before the mask",
+                        "the bias gradient skips the ReLU", "db1_before_mask")]
+    if any(ctx.explained.get(k) for k in ("W1", "b1")):
+        return [Finding(S, True, f"dW1, db1 fit no single dZ1 (residual {residual:.1e}), as the constant ratio explains")]
+    return [Finding(S, False, f"dW1 and db1 fit no single dZ1 (least-squares residual {residual:.1e})",
+                    "layer 1's own product or sum is wrong", "layer1_wrong")]
+
+
+def run(ctx):
+    """Layer 2 then layer 1; skipped with a reason when N > min(D, H) + 1."""
+    if not ctx.probe.isolable:
+        N, D, H, _ = ctx.probe.shape
+        ctx.skipped.append(f"layer isolation: N = {N} > min(D, H) + 1 = {min(D, H) + 1}, so least squares "
+                           "cannot recover dZ1 and dZ2; the verdict rests on the earlier stages")
+        return []
+    findings, dZ2 = layer2(ctx)
+    findings += layer1(ctx, dZ2)
+    return findings

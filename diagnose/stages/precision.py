@@ -1,0 +1,38 @@
+"""Stage 4, precision: float32 makes a finite difference drown in rounding.
+
+With h = 1e-5 a float32 loss (rounding ~1e-7) gives the difference quotient ~1e-2
+relative noise; the noise shrinks as h grows, which a logic fault's error does not.
+"""
+import numpy as np
+
+from core import rel_error
+from diagnose.findings import Finding, Stage
+from diagnose.stages.directional import along, directions
+
+S = Stage.PRECISION
+STEPS = (1e-5, 1e-2)
+
+
+def joint_error(ctx, h):
+    """Relative error of one random direction through every usable tensor at step h."""
+    v = {name: directions(ctx.probe.seed + 1, name, g.shape, k=1)[0] for name, g in ctx.grads.items()}
+    analytic = sum(float(np.vdot(ctx.grads[name], v[name])) for name in v)
+    return rel_error(analytic, along(ctx, v, h))
+
+
+def run(ctx):
+    """Dtypes of the loss and gradients; if not float64, how the check's error moves with h."""
+    low = [f"the loss ({ctx.loss_dtype})"] if ctx.loss_dtype != np.float64 else []
+    low += [f"d{k} ({dt})" for k, dt in ctx.grads_dtypes.items() if dt != np.float64]
+    if not low:
+        return [Finding(S, True, "the loss and the gradients are float64")]
+    ctx.low_precision = True
+    small, large = (joint_error(ctx, h) for h in STEPS)
+    ctx.h, ctx.tol, ctx.match_tol = STEPS[1], 5e-3, 1e-3  # judge the gradients above the rounding noise
+    seen = (f"not float64: {', '.join(low)}; the check's relative error is {small:.1e} at h = {STEPS[0]:g} "
+            f"and {large:.1e} at h = {STEPS[1]:g}")
+    if large < small / 10:
+        meaning = "rounding noise, which falls as h grows: run the gradient check in float64"
+    else:
+        meaning = "low precision (the error does not fall with h, so a logic fault may hide behind it too)"
+    return [Finding(S, False, seen, meaning, "float32")]

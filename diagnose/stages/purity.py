@@ -1,0 +1,104 @@
+"""Stage 2, purity: backward must change nothing it is given and give the same answer twice."""
+import numpy as np
+
+from diagnose.findings import Finding, Stage
+
+S = Stage.PURITY
+
+
+def arrays_in(obj, path, depth=0):
+    """(path, array) for every numpy array inside dicts, lists, tuples and plain objects."""
+    if isinstance(obj, np.ndarray):
+        yield path, obj
+    elif depth > 4:
+        return
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from arrays_in(value, f"{path}[{key!r}]", depth + 1)
+    elif isinstance(obj, (list, tuple)):
+        for i, value in enumerate(obj):
+            yield from arrays_in(value, f"{path}[{i}]", depth + 1)
+    elif hasattr(obj, "__dict__") and not callable(obj):
+        for key, value in vars(obj).items():
+            yield from arrays_in(value, f"{path}.{key}", depth + 1)
+
+
+def snapshot(**containers):
+    """{path: copy} of every array in the named containers."""
+    return {path: a.copy() for name, obj in containers.items() for path, a in arrays_in(obj, name)}
+
+
+def changes(before, after):
+    """[(path, description)] of arrays that differ between two snapshots."""
+    found = []
+    for path, old in before.items():
+        new = after.get(path)
+        if new is None or new.shape != old.shape:
+            found.append((path, "was replaced or reshaped"))
+        elif not np.array_equal(old, new, equal_nan=True):
+            diff = np.abs(new.astype(np.float64) - old.astype(np.float64))
+            idx = np.unravel_index(np.nanargmax(diff), diff.shape)
+            found.append((path, f"changed by up to {diff[idx]:.3g} (at {list(idx)}: {old[idx]:.4g} -> {new[idx]:.4g})"))
+    return found
+
+
+def step_size(ctx, name, before, after):
+    """-(after - before) / grad where that is one constant: the lr of an SGD step, else None."""
+    g = ctx.grads.get(name)
+    if g is None:
+        return None
+    moved = np.abs(g) > 1e-12
+    if not moved.any():
+        return None
+    lr = -(after[moved] - before[moved]) / g[moved]
+    return float(lr.mean()) if np.allclose(lr, lr.mean(), rtol=1e-6) else None
+
+
+def param_findings(ctx, changed):
+    """Params moved during backward: the update ran before any check could see them."""
+    before, after = ctx.snapshots["before"], ctx.snapshots["after"]
+    parts = []
+    for path, how in changed:
+        name = path.split("'")[1]
+        lr = step_size(ctx, name, before[path], after[path])
+        parts.append(f"{name} {how}" + (f", exactly -{lr:.3g} x its gradient" if lr else ""))
+    return [Finding(S, False, "backward changed the params: " + "; ".join(parts),
+                    "an SGD update runs inside backward, before any gradient check sees the params "
+                    "(the returned gradients are judged at the params as they were)", "update_before_check")]
+
+
+def run(ctx):
+    """Compare snapshots taken around the first backward, and the second backward's gradients."""
+    if not ctx.subject.split:
+        ctx.skipped.append("cache purity: the subject returns no cache (loss_and_grads form)")
+    found = changes(ctx.snapshots["before"], ctx.snapshots["after"])
+    by_kind = {kind: [c for c in found if c[0].startswith(kind)] for kind in ("params", "cache", "X", "y")}
+    findings = []
+    if by_kind["params"]:
+        findings += param_findings(ctx, by_kind["params"])
+    if by_kind["cache"]:
+        what = "; ".join(f"{path} {how}" for path, how in by_kind["cache"])
+        findings.append(Finding(S, False, f"backward wrote into the cache: {what}",
+                                "dZ2 = P edits the cache's P in place: a second backward (or a check "
+                                "that reuses the cache) sees a different P", "no_copy"))
+    if by_kind["X"] or by_kind["y"]:
+        what = "; ".join(f"{path} {how}" for path, how in by_kind["X"] + by_kind["y"])
+        findings.append(Finding(S, False, f"backward changed its inputs: {what}",
+                                "the data itself is edited in place", "inputs_modified"))
+    findings += second_call_findings(ctx, bool(by_kind["cache"]))
+    if not findings:
+        findings.append(Finding(S, True, "backward changed nothing it was given"))
+    return findings
+
+
+def second_call_findings(ctx, cache_changed):
+    """The same cache and params must give the same gradients a second time."""
+    first, second = ctx.grads_raw, ctx.grads_second
+    differing = [k for k in first if not np.array_equal(np.asarray(first[k]), np.asarray(second.get(k)), equal_nan=True)]
+    if not differing:
+        return [Finding(S, True, "a second call on the same inputs returned identical gradients")]
+    seen = f"a second backward on the same cache returned different {', '.join('d' + k for k in differing)}"
+    if cache_changed:
+        return [Finding(S, False, seen, "a consequence of the cache written in place")]
+    return [Finding(S, False, seen, "the gradients depend on something besides the cache and the params",
+                    "nondeterministic")]

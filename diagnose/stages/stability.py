@@ -1,0 +1,65 @@
+"""Stage 3, stability: softmax is shift-invariant, so a shift of every logit must change nothing.
+
+Shifting every logit by the same +1000 (through b2) leaves a max-shifted softmax
+exactly as it was, while exp of the raw logits overflows to inf/inf = nan. Pushing
+logits *apart* instead underflows p_y to 0 even in a correct softmax: that is the
+lesser problem of a log without its epsilon, reported on its own.
+"""
+import numpy as np
+
+from diagnose.findings import Finding, Stage
+from diagnose.stages.compare import close
+from diagnose.stages.shapes import normalise
+
+S = Stage.STABILITY
+SHIFT = 1000.0
+
+
+def grads_agree(ctx, grads):
+    """Tensors whose gradient after the shift differs from the base gradient."""
+    N = ctx.probe.X.shape[0]
+    differing = []
+    for name, base in ctx.grads.items():
+        g, _ = normalise(name, np.asarray(grads.get(name)), ctx.probe.params[name], N)
+        if g is None or not close(g.astype(np.float64), base, 10 * ctx.match_tol):
+            differing.append(name)
+    return differing
+
+
+def shift_finding(ctx):
+    """Loss and gradients with every logit shifted by +1000."""
+    params = ctx.params_with("b2", SHIFT)
+    loss, grads, _ = ctx.subject.loss_and_grads(ctx.probe.X.copy(), ctx.probe.y.copy(), params)
+    loss = float(np.asarray(loss, dtype=np.float64))
+    same_loss = np.isfinite(loss) and abs(loss - ctx.loss) <= 10 * ctx.match_tol * max(1.0, abs(ctx.loss))
+    differing = grads_agree(ctx, grads) if isinstance(grads, dict) else list(ctx.grads)
+    if same_loss and not differing:
+        return Finding(S, True, f"with every logit shifted by +{SHIFT:g} the loss and gradients are unchanged")
+    seen = f"with every logit shifted by +{SHIFT:g} the loss is {loss:.6g} (was {ctx.loss:.6g})"
+    if differing:
+        seen += f" and {', '.join('d' + k for k in differing)} changed"
+    return Finding(S, False, seen, "exp of unshifted logits overflows: subtract each row's max first",
+                   "unstable_softmax")
+
+
+def saturation_finding(ctx):
+    """Loss when one wrong class's logit is +1000: p_y underflows to 0 for the other rows."""
+    y = ctx.probe.y
+    wrong = (int(y[0]) + 1) % ctx.probe.P.shape[1]
+    delta = np.zeros_like(ctx.probe.params["b2"])
+    delta[wrong] = SHIFT
+    loss = ctx.subject_loss(ctx.params_with("b2", delta))
+    if np.isfinite(loss):
+        return Finding(S, True, f"a confidently wrong prediction (p_y underflows to 0) gives a finite loss {loss:.4g}")
+    return Finding(S, False, f"a confidently wrong prediction (class {wrong}'s logit +{SHIFT:g}) gives the loss {loss}",
+                   "log(0) when p_y underflows: add a small epsilon inside the log or use log-softmax",
+                   "log_no_eps")
+
+
+def run(ctx):
+    """The shift test, then (only when it passes) the saturation warning."""
+    shift = shift_finding(ctx)
+    if not shift.passed:
+        ctx.skipped.append("saturation: the shift test already failed")
+        return [shift]
+    return [shift, saturation_finding(ctx)]

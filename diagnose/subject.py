@@ -1,0 +1,85 @@
+"""The subject under diagnosis, seen only through calls: forward_loss/backward or loss_and_grads.
+
+Every call gets copies of the probe's arrays, is counted, and turns an exception
+in the subject's code into a `SubjectFailed` that keeps the subject's own
+traceback lines (not ours) and the stage it happened in.
+"""
+import os
+import traceback
+
+import numpy as np
+
+_OUR_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+class SubjectFailed(Exception):
+    """The subject's code raised or exited; `trace` holds its own frames and message."""
+
+    def __init__(self, stage, call, message, trace):
+        super().__init__(stage, call, message, trace)
+        self.stage, self.call, self.message, self.trace = stage, call, message, trace
+
+    def __str__(self):
+        return f"{self.call} failed during {self.stage}: {self.message}"
+
+
+def own_frames(exc):
+    """Traceback lines of `exc` without the frames of the diagnoser itself."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith(_OUR_DIR)]
+    lines = traceback.format_list(frames)
+    return tuple("".join(lines).rstrip("\n").splitlines())
+
+
+class Subject:
+    """Uniform, counted access to an implementation.
+
+    A split subject has `forward_loss(X, y, params) -> (loss, cache)` and
+    `backward(cache, params) -> grads`; a fused one has
+    `loss_and_grads(X, y, params) -> (loss, grads)` and no cache to inspect.
+    """
+
+    def __init__(self, impl):
+        self.impl = impl
+        self.split = callable(getattr(impl, "forward_loss", None)) and callable(getattr(impl, "backward", None))
+        if not self.split and not callable(getattr(impl, "loss_and_grads", None)):
+            raise TypeError(
+                "a subject needs forward_loss(X, y, params) and backward(cache, params), "
+                "or loss_and_grads(X, y, params)"
+            )
+        self.forward_calls = 0
+        self.stage = "setup"
+
+    def _call(self, name, fn, *args):
+        try:
+            with np.errstate(all="ignore"):  # overflow in a subject is evidence, not a warning for the user
+                return fn(*args)
+        except SystemExit as exc:
+            raise SubjectFailed(self.stage, name, f"called sys.exit({exc.code!r})", own_frames(exc)) from None
+        except Exception as exc:  # the subject's own failure, reported with its own frames
+            message = f"{type(exc).__name__}: {exc}"
+            raise SubjectFailed(self.stage, name, message, own_frames(exc)) from None
+
+    def forward(self, X, y, params):
+        """(loss, cache); cache is None for a fused subject."""
+        self.forward_calls += 1
+        if self.split:
+            return self._call("forward_loss", self.impl.forward_loss, X, y, params)
+        loss, _ = self._call("loss_and_grads", self.impl.loss_and_grads, X, y, params)
+        return loss, None
+
+    def backward(self, cache, params):
+        """grads from a cache that forward returned (split subjects only)."""
+        return self._call("backward", self.impl.backward, cache, params)
+
+    def loss_and_grads(self, X, y, params):
+        """(loss, grads, cache): one forward call, then backward on its cache."""
+        if not self.split:
+            self.forward_calls += 1
+            loss, grads = self._call("loss_and_grads", self.impl.loss_and_grads, X, y, params)
+            return loss, grads, None
+        loss, cache = self.forward(X, y, params)
+        return loss, self.backward(cache, params), cache
+
+    def loss(self, X, y, params):
+        """The loss alone, as a float (a finite difference needs nothing else)."""
+        return self.forward(X, y, params)[0]
