@@ -6,6 +6,8 @@ import click
 import bugs
 from diagnose import __version__
 from diagnose.catalog_view import catalog_dict, catalog_table
+from diagnose.probe import parse_shape
+from diagnose.runs import CORE, rows_table, run_all, run_one
 
 
 def json_option(f):
@@ -44,6 +46,46 @@ def list_cmd(as_json):
 def show(bug_id):
     """A mutant's function with the faulty line marked, then its diff against the core."""
     click.echo(bugs.show(bugs.get(bug_id)), nl=False)
+
+
+def shape_option(f):
+    """`--shape N,D,H,C`: probe at these sizes instead of the default 6,9,12,4."""
+    return click.option("--shape", callback=_parse_shape, help="Probe sizes N,D,H,C (default 6,9,12,4).")(f)
+
+
+def _parse_shape(ctx, param, value):
+    try:
+        return None if value is None else parse_shape(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@main.command()
+@click.option("--bug", "bug_id", type=click.Choice([*bugs.CATALOG, CORE]), help="Fault id, or 'core'.")
+@click.option("--all", "run_every", is_flag=True, help="Every fault, the equivalent mutants and the core.")
+@seed_option
+@shape_option
+@json_option
+def run(bug_id, run_every, seed, shape, as_json):
+    """Diagnose a catalogued mutant from behaviour alone; exit 0 when the verdict is the injected fault."""
+    if bool(bug_id) == run_every:
+        raise click.UsageError("give exactly one of --bug ID or --all")
+    if run_every:
+        rows = run_all(seed, shape)
+        ok = all(row.right for row in rows)
+        if as_json:
+            emit_json({"rows": [row.to_dict() for row in rows], "all_right": ok})
+        else:
+            click.echo(rows_table(rows), nl=False)
+    else:
+        row = run_one(bug_id, seed, shape)
+        ok = row.right
+        if as_json:
+            emit_json({**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "right": ok})
+        else:
+            click.echo(row.report.text(), nl=False)
+            click.echo(f"injected: {row.expected}; verdict {'right' if ok else 'WRONG'}")
+    raise SystemExit(0 if ok else 1)
 
 
 from diagnose.cli_drill import drill, stats  # noqa: E402  (interview drills, issue 6)
