@@ -98,6 +98,11 @@ def say_outcome(outcome, seconds, time_limit):
         click.echo("Right." if outcome is Outcome.RIGHT else "Wrong.")
 
 
+def probe_seed(rng):
+    """A seed for the diagnoser's probe data, short enough to retype into `diagnose --seed`."""
+    return int(rng.integers(1_000_000))
+
+
 # -- symptoms: name the fault from what the diagnoser observed -------------------
 
 def fault_menu():
@@ -126,7 +131,7 @@ def symptoms_round(fault, drill, rng):
     """Show the diagnoser's observations of the mutant, ask for the fault, then reveal the diagnosis."""
     from diagnose import diagnose  # the engine is heavy; only this mode needs it
 
-    report = diagnose(bugs.make_mutant(fault), seed=int(rng.integers(2**31)))
+    report = diagnose(bugs.make_mutant(fault), seed=probe_seed(rng))
     click.echo("What the diagnoser observed:\n")
     click.echo(report.observations_text().rstrip("\n"))
     click.echo("\nWhich fault is it?")
@@ -136,7 +141,10 @@ def symptoms_round(fault, drill, rng):
     say_outcome(outcome, seconds, drill.time_limit)
     click.echo(f"It was {fault.id}: {fault.title}.\n")
     click.echo(report.text().rstrip("\n"))
-    click.echo(f"\nThe fix: {fault.fix}")
+    if fault.kind is bugs.Kind.EQUIVALENT:
+        click.echo(f"\nNothing to fix: an equivalent mutant ({fault.symptom}).")
+    elif not report.fix:  # the report names no fault, so it gives no fix: the catalog's
+        click.echo(f"\nThe fix: {fault.fix}")
     return Result(fault.id, outcome, seconds)
 
 
@@ -193,7 +201,7 @@ def parse_enter(text):
     raise InvalidAnswer(f"press Enter to check the file, or type '{GIVE_UP}'")
 
 
-def repair(path, drill, probe_seed):
+def repair(path, drill, seed):
     """Check path each time the person presses Enter, until it is healthy or they give up.
 
     Returns (healthy, seconds from the first prompt).
@@ -205,7 +213,7 @@ def repair(path, drill, probe_seed):
         action, _ = ask(f"Press Enter to check {path.name} (or type '{GIVE_UP}'):", parse_enter, drill.clock)
         if action == GIVE_UP:
             return False, drill.clock() - start
-        result = check_file(path, seed=probe_seed)
+        result = check_file(path, seed=seed)
         click.echo(result.text().rstrip("\n"))
         if result.exit_code == 0:
             return True, drill.clock() - start
@@ -224,7 +232,7 @@ def fix_round(fault, drill, rng, index):
     path.write_text(bugs.apply(fault), encoding="utf-8")
     click.echo(f"{path} holds a two-layer classifier with one fault in forward_loss() or backward().")
     click.echo("Fix it in your editor.")
-    healthy, seconds = repair(path, drill, int(rng.integers(2**31)))
+    healthy, seconds = repair(path, drill, probe_seed(rng))
     outcome = judge(healthy, seconds, drill.time_limit)
     say_outcome(outcome, seconds, drill.time_limit)
     click.echo(f"It was {fault.id}: {fault.title}.\n")
@@ -239,7 +247,7 @@ def implement_round(drill, rng, index):
     path = round_file(drill, index)
     write_template(path)
     click.echo(f"{path} is a blank two-layer classifier: fill in forward_loss() and backward().")
-    healthy, seconds = repair(path, drill, int(rng.integers(2**31)))
+    healthy, seconds = repair(path, drill, probe_seed(rng))
     outcome = judge(healthy, seconds, drill.time_limit)
     say_outcome(outcome, seconds, drill.time_limit)
     return Result(Mode.IMPLEMENT.value, outcome, seconds)
