@@ -90,12 +90,14 @@ def judge(right, seconds, time_limit):
     return Outcome.RIGHT
 
 
-def say_outcome(outcome, seconds, time_limit):
-    """One line telling the person how the answer scored."""
+def scored(right, seconds, time_limit):
+    """judge() the answer and tell the person in one line; returns the Outcome."""
+    outcome = judge(right, seconds, time_limit)
     if outcome is Outcome.LATE:
         click.echo(f"Right, but late: {seconds:.1f} s against a limit of {time_limit:g} s.")
     else:
         click.echo("Right." if outcome is Outcome.RIGHT else "Wrong.")
+    return outcome
 
 
 def probe_seed(rng):
@@ -137,8 +139,7 @@ def symptoms_round(fault, drill, rng):
     click.echo("\nWhich fault is it?")
     click.echo(fault_menu())
     answer, seconds = ask("Your answer (number or id):", parse_fault, drill.clock)
-    outcome = judge(names_fault(answer, fault), seconds, drill.time_limit)
-    say_outcome(outcome, seconds, drill.time_limit)
+    outcome = scored(names_fault(answer, fault), seconds, drill.time_limit)
     click.echo(f"It was {fault.id}: {fault.title}.\n")
     click.echo(report.text().rstrip("\n"))
     if fault.kind is bugs.Kind.EQUIVALENT:
@@ -180,8 +181,7 @@ def code_round(fault, drill, rng):
                "(If a line is missing, name a line next to the gap.)\n")
     click.echo("\n".join(f"{i:3d}  {line}" for i, line in enumerate(lines, 1)))
     line, seconds = ask("Line number:", parse_line(len(lines)), drill.clock)
-    outcome = judge(line in faulty_lines(fault), seconds, drill.time_limit)
-    say_outcome(outcome, seconds, drill.time_limit)
+    outcome = scored(line in faulty_lines(fault), seconds, drill.time_limit)
     lines = sorted(faulty_lines(fault))
     where = ("line " if len(lines) == 1 else "lines ") + ", ".join(str(n) for n in lines)
     click.echo(f"It was {fault.id} ({where}): {fault.title}.\n")
@@ -233,8 +233,7 @@ def fix_round(fault, drill, rng, index):
     click.echo(f"{path} holds a two-layer classifier with one fault in forward_loss() or backward().")
     click.echo("Fix it in your editor.")
     healthy, seconds = repair(path, drill, probe_seed(rng))
-    outcome = judge(healthy, seconds, drill.time_limit)
-    say_outcome(outcome, seconds, drill.time_limit)
+    outcome = scored(healthy, seconds, drill.time_limit)
     click.echo(f"It was {fault.id}: {fault.title}.\n")
     click.echo(bugs.diff(fault).rstrip("\n"))
     return Result(fault.id, outcome, seconds)
@@ -248,8 +247,7 @@ def implement_round(drill, rng, index):
     write_template(path)
     click.echo(f"{path} is a blank two-layer classifier: fill in forward_loss() and backward().")
     healthy, seconds = repair(path, drill, probe_seed(rng))
-    outcome = judge(healthy, seconds, drill.time_limit)
-    say_outcome(outcome, seconds, drill.time_limit)
+    outcome = scored(healthy, seconds, drill.time_limit)
     return Result(Mode.IMPLEMENT.value, outcome, seconds)
 
 
@@ -259,8 +257,7 @@ def quiz_round(question, drill):
     """Ask one concept question, check the answer, then give the right one and why."""
     click.echo(question.text())
     right, seconds = ask("Your answer:", question.check, drill.clock)
-    outcome = judge(right, seconds, drill.time_limit)
-    say_outcome(outcome, seconds, drill.time_limit)
+    outcome = scored(right, seconds, drill.time_limit)
     click.echo(f"The answer: {question.answer.shown()}. Why: {question.why}")
     return Result(question.topic, outcome, seconds)
 
