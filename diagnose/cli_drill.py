@@ -31,8 +31,9 @@ def warn(message):
 @click.option("--rounds", type=click.IntRange(min=1), default=None,
               help="Number of rounds [default: 5; 1 for implement].")
 @click.option("--seed", type=int, default=None, help="Seed for every random choice [default: random, and shown].")
-@click.option("--bug", "bug_id", type=click.Choice(list(bugs.CATALOG)), default=None,
-              help="Practise this one fault (symptoms, code and fix modes) instead of the seven checklist faults.")
+@click.option("--bug", "bug_id", type=click.Choice(list(bugs.CATALOG)), default=None, metavar="ID",
+              help="Practise this catalog fault (symptoms, code and fix modes) instead of the seven checklist faults; "
+                   "`diagnose list` shows the ids.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
               help="A right answer after this many seconds counts as late.")
 @click.option("--workdir", type=click.Path(file_okay=False), default=None,
@@ -42,7 +43,7 @@ def drill(mode, rounds, seed, bug_id, time_limit, workdir, store_path):
     """Interview drills: name, find and fix backprop faults, or answer concept questions."""
     mode = Mode(mode)
     if bug_id and mode not in FAULT_MODES:
-        raise click.UsageError(f"--bug applies to the {', '.join(m.value for m in FAULT_MODES)} modes, not {mode.value}")
+        raise click.UsageError(f"--bug applies to the symptoms, code and fix modes, not {mode.value}")
     settings = Drill(
         mode=mode,
         rounds=rounds or DEFAULT_ROUNDS.get(mode, 5),
