@@ -31,6 +31,11 @@ class Finding:
         return {"stage": self.stage.value, "passed": self.passed, "observed": self.observed,
                 "meaning": self.meaning, "fault": self.fault}
 
+    @classmethod
+    def from_dict(cls, doc):
+        """The Finding that `to_dict` wrote (a report comes back from a child process as JSON)."""
+        return cls(Stage(doc["stage"]), doc["passed"], doc["observed"], doc["meaning"], doc["fault"])
+
 
 @dataclass(frozen=True)
 class TensorCheck:
@@ -49,6 +54,13 @@ class TensorCheck:
                 "index": list(self.index) if self.index is not None else None,
                 "analytic": self.analytic, "numeric": self.numeric}
 
+    @classmethod
+    def from_dict(cls, doc):
+        """The TensorCheck that `to_dict` wrote."""
+        index = tuple(doc["index"]) if doc["index"] is not None else None
+        return cls(doc["tensor"], doc["rel_error"], doc["ratio"], doc["constant"], index,
+                   doc["analytic"], doc["numeric"])
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -61,3 +73,8 @@ class Failure:
 
     def to_dict(self):
         return {"stage": self.stage, "call": self.call, "message": self.message, "trace": list(self.trace)}
+
+    @classmethod
+    def from_dict(cls, doc):
+        """The Failure that `to_dict` wrote."""
+        return cls(doc["stage"], doc["call"], doc["message"], tuple(doc["trace"]))

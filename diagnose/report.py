@@ -1,7 +1,7 @@
 """The Report: what the engine observed and concluded; text and JSON come from this one object."""
 from dataclasses import dataclass
 
-from diagnose.findings import Failure
+from diagnose.findings import Failure, Finding, TensorCheck
 from diagnose.remedies import remedy
 from diagnose.render import render_report
 
@@ -60,6 +60,27 @@ class Report:
             "notes": list(self.notes),
             "failure": self.failure.to_dict() if self.failure else None,
         }
+
+    @classmethod
+    def from_dict(cls, doc):
+        """The Report that `to_dict` wrote: how `check` rebuilds a child process's report.
+
+        The derived keys (errors, ratios, evidence, fix) are recomputed, not read.
+        """
+        probe = doc["probe"]
+        return cls(
+            verdict=doc["verdict"],
+            faults=tuple(doc["faults"]),
+            stage=doc["stage"],
+            findings=tuple(Finding.from_dict(f) for f in doc["findings"]),
+            checks=tuple(TensorCheck.from_dict(c) for c in doc["checks"]),
+            forward_calls=doc["forward_calls"],
+            shape=(probe["N"], probe["D"], probe["H"], probe["C"]),
+            seed=probe["seed"],
+            skipped=tuple(doc["skipped"]),
+            failure=Failure.from_dict(doc["failure"]) if doc["failure"] else None,
+            notes=tuple(doc["notes"]),
+        )
 
     def text(self):
         """The full report for people: verdict, every stage's findings, the fix."""
