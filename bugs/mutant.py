@@ -47,15 +47,19 @@ def apply(fault, source=None):
     return source[:start] + body.replace(fault.find, fault.replace) + source[end:]
 
 
-def make_mutant(fault):
-    """A module like `core.net` in which exactly this fault is present."""
-    source = apply(fault)
-    filename = f"<mutant {fault.id}>"
+def make_mutant(fault, *more):
+    """A module like `core.net` in which exactly these faults (usually one) are present."""
+    faults = (fault, *more)
+    source = core_source()
+    for each in faults:
+        source = apply(each, source)
+    ids = "+".join(f.id for f in faults)
+    filename = f"<mutant {ids}>"
     # register the text so tracebacks and inspect can show the mutant's lines
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-    module = types.ModuleType(f"bugs.mutants.{fault.id}", f"core.net with fault {fault.id}: {fault.title}")
+    module = types.ModuleType(f"bugs.mutants.{ids}", f"core.net with {ids}")
     module.__file__ = filename
-    module.fault = fault
+    module.fault, module.faults = fault, faults
     exec(compile(source, filename, "exec"), module.__dict__)
     return module
 

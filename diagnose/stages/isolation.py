@@ -33,21 +33,29 @@ def judge_dZ2(ctx, dZ2):
     probe, tol = ctx.probe, ctx.match_tol
     ref = probe.dZ2
     if close(dZ2, ref, tol):
-        return Finding(S, True, "dZ2 recovered from dW2 and db2 equals (P - onehot(y)) / N")
-    if close(dZ2, labels_pattern(probe), tol):
-        return Finding(S, False, "dZ2 recovered from dW2 and db2 has -1/N at every class present in y, in every row",
-                       "the labels broadcast as an (N, 1) column: P[np.arange(N), y] picks N x N entries",
-                       "labels_n1")
+        return [Finding(S, True, "dZ2 recovered from dW2 and db2 equals (P - onehot(y)) / N")]
     c = scale_between(dZ2, ref)
-    N = probe.X.shape[0]
     if close(dZ2, c * ref, tol):
-        named = {N: "missing_div_n", 1 / N: "double_div_n", -1.0: "sign_flipped"}
-        fault = next((f for v, f in named.items() if abs(c - v) <= 1e-3 * max(1, abs(v))), "dZ2_wrong")
-        return Finding(S, False, f"dZ2 recovered from dW2 and db2 is {c:.4g} x (P - onehot(y)) / N",
-                       "dZ2 carries a constant factor", fault)
+        return [scaled_finding(probe, c, "(P - onehot(y)) / N")]
+    pattern = labels_pattern(probe)
+    c = scale_between(dZ2, pattern)
+    if close(dZ2, c * pattern, tol):
+        labels = Finding(S, False, "dZ2 recovered from dW2 and db2 has -1/N at every class present in y, in every row",
+                         "the labels broadcast as an (N, 1) column: P[np.arange(N), y] picks N x N entries",
+                         "labels_n1")
+        return [labels] + ([scaled_finding(probe, c, "that pattern")] if abs(c - 1) > tol else [])
     row_sums = np.abs(dZ2.sum(axis=1)).max()
     seen = f"dZ2 recovered from dW2 and db2 differs from (P - onehot(y)) / N (rows sum to up to {row_sums:.2g}, not 0)"
-    return Finding(S, False, seen, "dZ2 itself is wrong", "dZ2_wrong")
+    return [Finding(S, False, seen, "dZ2 itself is wrong", "dZ2_wrong")]
+
+
+def scaled_finding(probe, c, what):
+    """dZ2 is c times `what`: N, 1/N and -1 are named faults."""
+    N = probe.X.shape[0]
+    named = {N: "missing_div_n", 1 / N: "double_div_n", -1.0: "sign_flipped"}
+    fault = next((f for v, f in named.items() if abs(c - v) <= 1e-3 * max(1, abs(v))), "dZ2_wrong")
+    return Finding(S, False, f"dZ2 recovered from dW2 and db2 is {c:.4g} x {what}",
+                   "dZ2 carries a constant factor", fault)
 
 
 def layer2(ctx):
@@ -59,7 +67,7 @@ def layer2(ctx):
     M2 = np.hstack([probe.A1, np.ones((probe.X.shape[0], 1))])
     dZ2, residual = recover(M2, np.vstack([g["W2"], g["b2"]]))
     if residual <= ctx.match_tol:
-        return [judge_dZ2(ctx, dZ2)], dZ2
+        return judge_dZ2(ctx, dZ2), dZ2
     layer_explained = any(ctx.explained.get(k) for k in ("W2", "b2"))
     if close(g["W2"], probe.Z1.T @ ref, ctx.match_tol):
         return [Finding(S, False, "dW2 equals Z1^T dZ2: the pre-activation, not A1",
