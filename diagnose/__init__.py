@@ -2,6 +2,7 @@
 __version__ = "0.1.0"
 
 from diagnose.engine import diagnose  # noqa: E402
+from diagnose.loader import load_subject  # noqa: E402
 from diagnose.report import Report  # noqa: E402
 
-__all__ = ["Report", "__version__", "diagnose"]
+__all__ = ["Report", "__version__", "diagnose", "load_subject"]
