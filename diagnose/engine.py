@@ -58,6 +58,9 @@ def diagnose(subject, *, seed=0, shape=None):
     subject = subject if isinstance(subject, Subject) else Subject(subject)
     probe = make_probe(seed, shape)
     ctx = Context(probe, subject)
+    if len(set(probe.shape)) < 4:
+        ctx.notes.append(f"the sizes N, D, H, C = {probe.shape} are not all distinct: a transposed or wrongly "
+                         "summed gradient can look like a right one")
     findings, failure = [], None
     try:
         observe(ctx)
