@@ -8,7 +8,6 @@ lesser problem of a log without its epsilon, reported on its own.
 import numpy as np
 
 from diagnose.findings import Finding, Stage
-from diagnose.stages.compare import close
 from diagnose.stages.shapes import normalise
 
 S = Stage.STABILITY
@@ -16,12 +15,13 @@ SHIFT = 1000.0
 
 
 def grads_agree(ctx, grads):
-    """Tensors whose gradient after the shift differs from the base gradient."""
+    """Tensors whose gradient after the shift differs from the base, relative to all gradients' size."""
     N = ctx.probe.X.shape[0]
+    scale = np.sqrt(sum(np.sum(g ** 2) for g in ctx.grads.values()))
     differing = []
     for name, base in ctx.grads.items():
         g, _ = normalise(name, np.asarray(grads.get(name)), ctx.probe.params[name], N)
-        if g is None or not close(g.astype(np.float64), base, 10 * ctx.match_tol):
+        if g is None or not np.linalg.norm(g.astype(np.float64) - base) <= 10 * ctx.match_tol * max(scale, 1e-12):
             differing.append(name)
     return differing
 
