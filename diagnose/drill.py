@@ -221,9 +221,17 @@ def repair(path, drill, seed):
 
 
 def round_file(drill, index):
-    """Where round `index` writes its file: a name that gives nothing away, in the drill's workdir."""
-    Path(drill.workdir).mkdir(parents=True, exist_ok=True)
-    return Path(drill.workdir) / f"round{index}_net.py"
+    """A new file for round `index` in the drill's workdir, named so it gives nothing away.
+
+    An earlier session's file of the same name is the person's work: it is never overwritten.
+    """
+    workdir = Path(drill.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    path, n = workdir / f"round{index}_net.py", 1
+    while path.exists():
+        n += 1
+        path = workdir / f"round{index}_net_{n}.py"
+    return path
 
 
 def fix_round(fault, drill, rng, index):

@@ -174,7 +174,6 @@ def correct_source():
 
 
 def test_fix_scores_when_the_edited_file_checks_healthy(tmp_path):
-    pytest.importorskip("diagnose.check")
     path = tmp_path / "work" / "round1_net.py"
 
     def fix_it():
@@ -191,7 +190,6 @@ def test_fix_scores_when_the_edited_file_checks_healthy(tmp_path):
 
 
 def test_fix_unedited_file_is_not_healthy_until_given_up(tmp_path):
-    pytest.importorskip("diagnose.check")
     result = invoke(tmp_path, "--mode", "fix", "--bug", "missing_div_n", "--rounds", "1", "--seed", "0",
                     "--workdir", str(tmp_path / "work"), input="\nmaybe\ngive up\n")
     assert result.exit_code == 0, result.output
@@ -199,6 +197,16 @@ def test_fix_unedited_file_is_not_healthy_until_given_up(tmp_path):
     assert "(press Enter to check the file, or type 'give up')" in result.output
     assert "Wrong.\nIt was missing_div_n" in result.output
     assert "-    dZ2 /= N" in result.output
+
+
+def test_fix_never_overwrites_an_earlier_file(tmp_path):
+    earlier = tmp_path / "round1_net.py"
+    earlier.write_text("# my earlier work\n")
+    result = invoke(tmp_path, "--mode", "fix", "--bug", "no_copy", "--rounds", "1", "--seed", "0",
+                    "--workdir", str(tmp_path), input="give up\n")
+    assert earlier.read_text() == "# my earlier work\n"
+    assert "round1_net_2.py holds a two-layer classifier" in result.output
+    assert "dZ2 = P\n" in (tmp_path / "round1_net_2.py").read_text()
 
 
 def test_implement_scores_a_correct_implementation(tmp_path):
@@ -297,13 +305,13 @@ def test_missed_faults_come_back_in_later_drills(tmp_path):
         for _ in range(3):
             known = known.recorded("faults", fault_id, outcome, 1.0)
     drawn = {"known": 0, "fresh": 0}
-    for seed in range(30):
+    for seed in range(20):
         for where, progress in (("known", known), ("fresh", Progress())):
             write_progress(tmp_path / where / "p.json", progress)  # each one-round drill starts from the same store
             result = invoke(tmp_path / where, "--mode", "code", "--rounds", "1", "--seed", str(seed), input="1\n")
             drawn[where] += "It was labels_n1 " in result.output
-    # weights 2 against 6 x 1/8: expected 73% of draws, against 1/7 = 14% from a fresh store
-    assert drawn["known"] >= 17 and drawn["fresh"] <= 9, drawn
+    # weights 2 against 6 x 1/8: expected 73% of 20 draws (14.5), against 1/7 (2.9) from a fresh store
+    assert drawn["known"] >= 11 and drawn["fresh"] <= 6, drawn
 
 
 # -- usage errors ------------------------------------------------------------------------------
