@@ -201,7 +201,15 @@ def parse_enter(text):
     raise InvalidAnswer(f"press Enter to check the file, or type '{GIVE_UP}'")
 
 
-def repair(path, drill, seed):
+def check_text(result, reveal):
+    """What the person sees of a check: the whole report, or while a hidden fault is still to be
+    found (reveal=False) only what was observed; an error that stopped the check is shown as is."""
+    if reveal or result.report is None or result.exit_code == 0:
+        return result.text()
+    return result.report.observations_text()
+
+
+def repair(path, drill, seed, reveal):
     """Check path each time the person presses Enter, until it is healthy or they give up.
 
     Returns (healthy, seconds from the first prompt).
@@ -214,7 +222,7 @@ def repair(path, drill, seed):
         if action == GIVE_UP:
             return False, drill.clock() - start
         result = check_file(path, seed=seed)
-        click.echo(result.text().rstrip("\n"))
+        click.echo(check_text(result, reveal).rstrip("\n"))
         if result.exit_code == 0:
             return True, drill.clock() - start
         click.echo("Not healthy yet: edit the file and press Enter again.")
@@ -239,8 +247,8 @@ def fix_round(fault, drill, rng, index):
     path = round_file(drill, index)
     path.write_text(bugs.apply(fault), encoding="utf-8")
     click.echo(f"{path} holds a two-layer classifier with one fault in forward_loss() or backward().")
-    click.echo("Fix it in your editor.")
-    healthy, seconds = repair(path, drill, probe_seed(rng))
+    click.echo("Fix it in your editor. Each check shows what the diagnoser observed, not its verdict.")
+    healthy, seconds = repair(path, drill, probe_seed(rng), reveal=False)
     outcome = scored(healthy, seconds, drill.time_limit)
     click.echo(f"It was {fault.id}: {fault.title}.\n")
     click.echo(bugs.diff(fault).rstrip("\n"))
@@ -254,7 +262,7 @@ def implement_round(drill, rng, index):
     path = round_file(drill, index)
     write_template(path)
     click.echo(f"{path} is a blank two-layer classifier: fill in forward_loss() and backward().")
-    healthy, seconds = repair(path, drill, probe_seed(rng))
+    healthy, seconds = repair(path, drill, probe_seed(rng), reveal=True)  # nothing hidden: the full diagnosis helps
     outcome = scored(healthy, seconds, drill.time_limit)
     return Result(Mode.IMPLEMENT.value, outcome, seconds)
 

@@ -194,6 +194,9 @@ def test_fix_unedited_file_is_not_healthy_until_given_up(tmp_path):
                     "--workdir", str(tmp_path / "work"), input="\nmaybe\ngive up\n")
     assert result.exit_code == 0, result.output
     assert "Not healthy yet" in result.output
+    checked, revealed = result.output.split("Not healthy yet", 1)
+    assert "gradient check: FAIL" in checked  # the observations while the fault is still hidden,
+    assert "verdict:" not in checked and "missing_div_n" not in checked  # not the verdict
     assert "(press Enter to check the file, or type 'give up')" in result.output
     assert "Wrong.\nIt was missing_div_n" in result.output
     assert "-    dZ2 /= N" in result.output
