@@ -22,7 +22,7 @@ import click
 import numpy as np
 
 import bugs
-from bugs.mutant import function_source
+from bugs.mutant import core_source, function_source
 from diagnose import quiz, schedule
 from diagnose.quiz import InvalidAnswer
 from diagnose.store import Outcome
@@ -264,6 +264,9 @@ def implement_round(drill, rng, index):
     click.echo(f"{path} is a blank two-layer classifier: fill in forward_loss() and backward().")
     healthy, seconds = repair(path, drill, probe_seed(rng), reveal=True)  # nothing hidden: the full diagnosis helps
     outcome = scored(healthy, seconds, drill.time_limit)
+    if not healthy:
+        reference = "\n\n".join(function_source(core_source(), name) for name in ("forward_loss", "backward"))
+        click.echo(f"\nThe reference, from core/net.py:\n\n{reference.rstrip()}")
     return Result(Mode.IMPLEMENT.value, outcome, seconds)
 
 

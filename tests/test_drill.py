@@ -227,6 +227,16 @@ def test_implement_scores_a_correct_implementation(tmp_path):
     assert "Not healthy yet" in result.output  # the blank template first
     assert "Right." in result.output and "Score: 1/1 right." in result.output
     assert read_progress(tmp_path / "p.json").modes["implement"].right == 1
+    assert "The reference" not in result.output
+
+
+def test_implement_given_up_shows_the_reference(tmp_path):
+    pytest.importorskip("diagnose.template")
+    result = invoke(tmp_path, "--mode", "implement", "--seed", "0", "--workdir", str(tmp_path / "work"),
+                    input="give up\n")
+    assert "Wrong.\n\nThe reference, from core/net.py:" in result.output
+    assert "    dZ2 /= N  # dL/dZ2 = (P - onehot(y)) / N for the mean loss" in result.output
+    assert read_progress(tmp_path / "p.json").modes["implement"].attempts == 1
 
 
 # -- ending early, time limits, determinism ----------------------------------------------------
