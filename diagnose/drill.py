@@ -24,6 +24,8 @@ import numpy as np
 import bugs
 from bugs.mutant import core_source, function_source
 from diagnose import quiz, schedule
+from diagnose.check import check_file
+from diagnose.engine import diagnose
 from diagnose.quiz import InvalidAnswer
 from diagnose.store import Outcome
 
@@ -131,8 +133,6 @@ def names_fault(answer, fault):
 
 def symptoms_round(fault, drill, rng):
     """Show the diagnoser's observations of the mutant, ask for the fault, then reveal the diagnosis."""
-    from diagnose import diagnose  # the engine is heavy; only this mode needs it
-
     report = diagnose(bugs.make_mutant(fault), seed=probe_seed(rng))
     click.echo("What the diagnoser observed:\n")
     click.echo(report.observations_text().rstrip("\n"))
@@ -174,16 +174,16 @@ def parse_line(count):
     return parse
 
 
-def code_round(fault, drill, rng):
+def code_round(fault, drill):
     """Show the mutant's function with line numbers, ask for the faulty line, then show the diff."""
     lines = mutant_lines(fault)
     click.echo(f"One thing in this {fault.function}() is wrong. Which line? "
                "(If a line is missing, name a line next to the gap.)\n")
     click.echo("\n".join(f"{i:3d}  {line}" for i, line in enumerate(lines, 1)))
     line, seconds = ask("Line number:", parse_line(len(lines)), drill.clock)
-    outcome = scored(line in faulty_lines(fault), seconds, drill.time_limit)
-    lines = sorted(faulty_lines(fault))
-    where = ("line " if len(lines) == 1 else "lines ") + ", ".join(str(n) for n in lines)
+    faulty = sorted(faulty_lines(fault))
+    outcome = scored(line in faulty, seconds, drill.time_limit)
+    where = ("line " if len(faulty) == 1 else "lines ") + ", ".join(str(n) for n in faulty)
     click.echo(f"It was {fault.id} ({where}): {fault.title}.\n")
     click.echo(bugs.diff(fault).rstrip("\n"))
     return Result(fault.id, outcome, seconds)
@@ -214,8 +214,6 @@ def repair(path, drill, seed, reveal):
 
     Returns (healthy, seconds from the first prompt).
     """
-    from diagnose.check import check_file
-
     start = drill.clock()
     while True:
         action, _ = ask(f"Press Enter to check {path.name} (or type '{GIVE_UP}'):", parse_enter, drill.clock)
@@ -257,7 +255,7 @@ def fix_round(fault, drill, rng, index):
 
 def implement_round(drill, rng, index):
     """Write the blank template; the person implements it; `check` decides."""
-    from diagnose.template import write_template
+    from diagnose.template import write_template  # only implement mode needs it
 
     path = round_file(drill, index)
     write_template(path)
@@ -295,7 +293,7 @@ def play_round(drill, progress, rng, index, last=None):
     if drill.mode is Mode.SYMPTOMS:
         return symptoms_round(fault, drill, rng)
     if drill.mode is Mode.CODE:
-        return code_round(fault, drill, rng)
+        return code_round(fault, drill)
     return fix_round(fault, drill, rng, index)
 
 
@@ -327,7 +325,8 @@ def run(drill, store):
     if drill.mode in (Mode.FIX, Mode.IMPLEMENT) and drill.workdir is None:
         drill = replace(drill, workdir=Path(tempfile.mkdtemp(prefix="backprop-drill-")))
     limit = f", {drill.time_limit:g} s per answer" if drill.time_limit else ""
-    click.echo(f"Drill: {drill.mode.value}, {drill.rounds} rounds{limit}, seed {drill.seed}. "
+    rounds = f"{drill.rounds} round" + ("s" if drill.rounds != 1 else "")
+    click.echo(f"Drill: {drill.mode.value}, {rounds}{limit}, seed {drill.seed}. "
                "End of input (Ctrl-D) or Ctrl-C stops.")
     results = []
     try:

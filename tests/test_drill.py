@@ -344,4 +344,4 @@ def test_seed_is_shown_so_a_session_can_be_replayed(tmp_path):
     result = invoke(tmp_path, "--mode", "quiz", "--rounds", "1", input="")
     seed = int(re.search(r"seed (\d+)\.", result.output).group(1))
     assert 0 <= seed < 2**32
-    assert "Drill: quiz, 1 rounds" in result.output
+    assert "Drill: quiz, 1 round," in result.output
