@@ -88,6 +88,54 @@ def run(bug_id, run_every, seed, shape, as_json):
     raise SystemExit(0 if ok else 1)
 
 
+class CheckError(click.ClickException):
+    """A file that could not be checked: `Error: ...` on stderr with the check's own exit code."""
+
+    def __init__(self, message, exit_code):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@seed_option
+@shape_option
+@json_option
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
+              help="Seconds the file's code may run in its child process.")
+def check(file, seed, shape, as_json, timeout):
+    """Diagnose your own implementation in FILE: exit 0 healthy, 1 a fault or a failure, 2 unusable file.
+
+    FILE holds (a) forward_loss(X, y, params) and backward(cache, params), (b) a class
+    TwoLayerNet(input_size, hidden_size, output_size) with params and loss(X, y, reg),
+    or (c) loss_and_grads(X, y, params). It runs in a child process with a time limit.
+    """
+    from diagnose.check import check_file  # the child-process machinery only this command needs
+
+    result = check_file(file, seed=seed, shape=shape, timeout=timeout)
+    if as_json:
+        emit_json(result.to_dict())
+    elif result.report is None:
+        raise CheckError(result.error, result.exit_code)
+    else:
+        click.echo(result.text(), nl=False)
+    raise SystemExit(result.exit_code)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def template(path, force):
+    """Write a blank implementation (form a) to PATH, for `diagnose check PATH` to grade."""
+    from diagnose.template import write_template
+
+    try:
+        write_template(path, force=force)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {path}: fill in forward_loss() and backward(), then run: diagnose check {path}")
+
+
 from diagnose.cli_drill import drill, stats  # noqa: E402  (interview drills, issue 6)
 
 main.add_command(drill)

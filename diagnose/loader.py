@@ -8,6 +8,7 @@ Three forms are accepted, tried in this order:
 The adapters check that each call returns a pair, so a malformed return is the
 subject's failure, reported as such, and never a crash of the engine.
 """
+import ast
 import importlib.util
 import inspect
 import os
@@ -66,7 +67,7 @@ def import_file(path):
     except SyntaxError as exc:
         raise LoadError(syntax_message(name, exc)) from None
     except ModuleNotFoundError as exc:
-        raise LoadError(missing_module_message(name, exc)) from None
+        raise LoadError(missing_module_message(name, imported_name(exc, path))) from None
     except SystemExit as exc:
         raise LoadError(f"{name} called sys.exit({exc.code!r}) while being imported: put script code "
                         f"under `if __name__ == \"__main__\":`", exit_code=1) from None
@@ -93,9 +94,27 @@ def syntax_message(name, exc):
     return message
 
 
-def missing_module_message(name, exc):
-    """'my_net.py imports past.builtins, which is not installed: pip install future, or ...'."""
+def imported_name(exc, path):
+    """The module the file's own import statement names ('past.builtins'), else the one not found ('past')."""
     missing = exc.name or str(exc)
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == path and f.line]
+    if not frames:
+        return missing
+    try:
+        statement = ast.parse(frames[-1].line).body[0]
+    except (SyntaxError, IndexError):
+        return missing
+    if isinstance(statement, ast.ImportFrom) and statement.module:
+        names = [statement.module]
+    elif isinstance(statement, ast.Import):
+        names = [alias.name for alias in statement.names]
+    else:
+        return missing
+    return next((n for n in names if n == missing or n.startswith(missing + ".")), missing)
+
+
+def missing_module_message(name, missing):
+    """'my_net.py imports past.builtins, which is not installed: pip install future, or ...'."""
     top = missing.split(".")[0]
     if top in PY2_MODULES:
         return f"{name} imports {missing}, a Python 2 module: convert the file to Python 3"

@@ -1,0 +1,243 @@
+"""The loader, in this process: importing a file by path, detecting its form, the adapters,
+and the regularisation check of a TwoLayerNet class."""
+import inspect
+
+import numpy as np
+import pytest
+
+import bugs
+import core
+from diagnose import diagnose, load_subject
+from diagnose.check import diagnose_subject
+from diagnose.loader import ClassForm, FusedForm, LoadError, SplitForm, import_file
+from diagnose.probe import make_probe
+from diagnose.regcheck import FAULT, REG
+
+
+def write(tmp_path, name, text):
+    """tmp_path / name holding `text`; its path as a string."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def load_error(obj):
+    """The LoadError that load_subject(obj) raises."""
+    with pytest.raises(LoadError) as info:
+        load_subject(obj)
+    return info.value
+
+
+class Net:
+    """A correct CS231n-style class whose constructor names its sizes differently."""
+
+    def __init__(self, inputSize, hiddenSize, outputSize, std=1e-4):
+        self.sizes = (inputSize, hiddenSize, outputSize)
+        self.params = {}
+
+    def loss(self, X, y=None, reg=0.0):
+        loss, cache = core.forward_loss(X, y, self.params)
+        grads = core.backward(cache, self.params)
+        W1, W2 = self.params["W1"], self.params["W2"]
+        loss += 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+        grads["W1"] = grads["W1"] + reg * W1
+        grads["W2"] = grads["W2"] + reg * W2
+        return loss, grads
+
+
+class PenaltyWithoutGradient(Net):
+    """The loss penalises W1 and W2, the gradients only W1."""
+
+    def loss(self, X, y=None, reg=0.0):
+        loss, grads = super().loss(X, y, reg)
+        grads["W2"] = grads["W2"] - reg * self.params["W2"]
+        return loss, grads
+
+
+class NeedsStd(Net):
+    """A constructor with four required arguments: std has no default."""
+
+    def __init__(self, input_size, hidden_size, output_size, std):
+        super().__init__(input_size, hidden_size, output_size)
+        self.std = std
+
+
+class NoReg:
+    """loss(X, y) without a reg argument."""
+
+    def __init__(self, D, H, C):
+        self.params = {}
+
+    def loss(self, X, y=None):
+        loss, cache = core.forward_loss(X, y, self.params)
+        return loss, core.backward(cache, self.params)
+
+
+class UpdatesInLoss(Net):
+    """An SGD step inside loss, in place, after computing the (correct) gradients."""
+
+    def loss(self, X, y=None, reg=0.0):
+        loss, grads = super().loss(X, y, reg)
+        for name in self.params:
+            self.params[name] -= 0.1 * grads[name]
+        return loss, grads
+
+
+# -- importing a file -------------------------------------------------------------------------------
+
+def test_missing_path_is_a_load_error_with_exit_2(tmp_path):
+    err = load_error(str(tmp_path / "nope.py"))
+    assert err.exit_code == 2 and "no such file" in err.message
+
+
+def test_directory_is_a_load_error_with_exit_2(tmp_path):
+    err = load_error(str(tmp_path))
+    assert err.exit_code == 2 and "is a directory" in err.message
+
+
+def test_syntax_error_names_the_file_and_line(tmp_path):
+    path = write(tmp_path, "my_net.py", "import numpy as np\n\ndef forward_loss(X, y, params:\n    return 1\n")
+    err = load_error(path)
+    assert err.exit_code == 2
+    assert err.message.startswith("my_net.py line 3: ")
+    assert "\n" not in err.message
+
+
+def test_python2_print_gets_the_convert_hint(tmp_path):
+    path = write(tmp_path, "old.py", 'def forward_loss(X, y, params):\n    print "loss"\n')
+    err = load_error(path)
+    assert err.message.startswith("old.py line 2: Missing parentheses")
+    assert "convert the file to Python 3" in err.message
+
+
+def test_missing_module_names_it_and_the_package_to_install(tmp_path):
+    path = write(tmp_path, "cs231n_net.py", "from past.builtins import xrange\n")
+    err = load_error(path)
+    assert err.message == ("cs231n_net.py imports past.builtins, which is not installed: "
+                           "pip install future, or convert the file to Python 3")
+    assert err.exit_code == 2
+
+
+def test_python2_only_module_says_convert(tmp_path):
+    err = load_error(write(tmp_path, "old.py", "import cPickle\n"))
+    assert err.message == "old.py imports cPickle, a Python 2 module: convert the file to Python 3"
+
+
+def test_sys_exit_at_import_is_reported_with_exit_1(tmp_path):
+    err = load_error(write(tmp_path, "script.py", "import sys\nsys.exit(4)\n"))
+    assert err.exit_code == 1
+    assert "called sys.exit(4) while being imported" in err.message
+
+
+def test_exception_at_import_shows_the_files_own_line(tmp_path):
+    path = write(tmp_path, "broken.py", "import numpy as np\nW = np.zeros(3)\nW.reshape(2, 2)\n")
+    err = load_error(path)
+    assert err.exit_code == 1
+    assert err.message.startswith("broken.py raised ValueError: ")
+    assert 'broken.py", line 3' in err.message and "W.reshape(2, 2)" in err.message
+
+
+def test_the_main_guard_is_not_run_on_import(tmp_path):
+    path = write(tmp_path, "guarded.py", "from core.net import forward_loss, backward\n"
+                                         "if __name__ == '__main__':\n    raise SystemExit('ran as a script')\n")
+    assert isinstance(load_subject(path), SplitForm)
+
+
+def test_a_file_named_like_a_library_does_not_replace_it(tmp_path):
+    form = load_subject(write(tmp_path, "numpy.py", bugs.apply(bugs.get("missing_div_n"))))
+    assert diagnose(form).verdict == "missing_div_n"
+    assert np.__name__ == "numpy" and hasattr(np, "linalg")
+
+
+# -- detecting the form ---------------------------------------------------------------------------
+
+def test_module_with_forward_loss_and_backward_is_form_a():
+    assert load_subject(core).form == "a"
+
+
+def test_form_a_is_preferred_when_a_module_has_every_form(tmp_path):
+    text = inspect.getsource(core.net) + "\n\ndef loss_and_grads(X, y, params):\n    raise RuntimeError\n"
+    assert load_subject(write(tmp_path, "both.py", text)).form == "a"
+
+
+def test_module_with_a_two_layer_net_class_is_form_b(tmp_path):
+    text = "class TwoLayerNet:\n    def __init__(self, a, b, c):\n        self.params = {}\n" \
+           "    def loss(self, X, y=None, reg=0.0):\n        return 0.0, {}\n"
+    assert load_subject(write(tmp_path, "cls.py", text)).form == "b"
+
+
+def test_module_with_loss_and_grads_is_form_c(tmp_path):
+    text = "def loss_and_grads(X, y, params):\n    return 0.0, {}\n"
+    assert isinstance(load_subject(write(tmp_path, "fused.py", text)), FusedForm)
+
+
+def test_class_and_instance_are_form_b():
+    assert isinstance(load_subject(Net), ClassForm)
+    assert isinstance(load_subject(Net(9, 12, 4)), ClassForm)
+
+
+def test_none_of_the_forms_lists_all_three(tmp_path):
+    err = load_error(write(tmp_path, "train.py", "def train(X, y):\n    return 0\n"))
+    assert err.exit_code == 2
+    assert err.message.startswith("train.py fits none of the three forms. Expected one of: (a) ")
+    for piece in ("forward_loss(X, y, params)", "TwoLayerNet(input_size", "loss_and_grads(X, y, params)"):
+        assert piece in err.message
+
+
+def test_half_of_form_a_says_which_half_is_missing(tmp_path):
+    err = load_error(write(tmp_path, "half.py", "def forward_loss(X, y, params):\n    return 0.0, None\n"))
+    assert "(it defines forward_loss but not backward)" in err.message
+
+
+# -- adapters -------------------------------------------------------------------------------------
+
+def test_a_return_that_is_not_a_pair_is_the_subjects_failure_not_a_crash(tmp_path):
+    text = "from core.net import backward\n\ndef forward_loss(X, y, params):\n    return 1.0\n"
+    report = diagnose(load_subject(write(tmp_path, "single.py", text)))
+    assert report.verdict == "error"
+    assert report.failure.message == "TypeError: forward_loss returned a float; expected (loss, cache)"
+
+
+def test_class_built_by_position_whatever_its_argument_names():
+    form = load_subject(Net)
+    net = form.net_for(make_probe(0).params)
+    assert net.sizes == (9, 12, 4)
+
+
+def test_constructor_that_requires_std_gets_one():
+    form = load_subject(NeedsStd)
+    assert form.net_for(make_probe(0).params).std > 0
+    assert diagnose_subject(form).verdict == "healthy"
+
+
+def test_params_handed_to_the_class_are_copies_the_engine_checks_afresh():
+    report = diagnose_subject(load_subject(UpdatesInLoss))
+    assert report.verdict == "update_before_check"
+    assert max(report.errors.values()) < 1e-6  # every call started again from the probe's own params
+
+
+# -- regularisation (form b) ----------------------------------------------------------------------
+
+def test_correct_class_passes_the_regularisation_check():
+    report = diagnose_subject(load_subject(Net))
+    assert report.verdict == "healthy"
+    assert any(f.passed and f"at reg = {REG:g}" in f.observed and "W1, W2" in f.observed for f in report.findings)
+
+
+def test_penalty_without_gradient_is_reg_mismatch_naming_the_tensor():
+    report = diagnose_subject(load_subject(PenaltyWithoutGradient))
+    assert report.verdict == FAULT and report.faults == (FAULT,)
+    (finding,) = [f for f in report.findings if f.fault == FAULT]
+    assert "the loss penalises W2 but dW2 has no penalty term" in finding.observed
+    assert "W1" not in finding.observed
+
+
+def test_loss_without_reg_argument_is_said_not_checked():
+    report = diagnose_subject(load_subject(NoReg(9, 12, 4)))
+    assert report.verdict == "healthy"
+    assert "regularisation: NoReg.loss takes no reg argument" in report.skipped
+
+
+def test_reg_check_counts_its_forward_calls():
+    plain = diagnose(load_subject(Net))
+    assert diagnose_subject(load_subject(Net)).forward_calls > plain.forward_calls
