@@ -1,0 +1,61 @@
+"""One shared probe: a random float64 problem with nonzero biases, away from the ReLU kink.
+
+It is a fixture because test_gradcheck.py and test_catalog.py both need the same draw
+rules, and a helper copied into two files would drift.
+"""
+import numpy as np
+import pytest
+
+from core import forward_loss
+
+
+def random_problem(
+    seed,
+    N=None,
+    D=None,
+    H=None,
+    C=None,
+    *,
+    weight_scale=0.5,
+    bias_scale=0.5,
+    min_abs_z1=1e-3,
+    min_p_y=1e-3,
+    mixed_relu=False,
+):
+    """(X, y, params) drawn from default_rng(seed); unspecified sizes are drawn too.
+
+    Redraws X, y and params (deterministically, from the same rng) until no |Z1| is within
+    `min_abs_z1` of the ReLU kink and every true-class probability is at least `min_p_y`:
+    core's loss adds 1e-12 inside the log, which biases finite differences by ~1e-12 / p_y
+    (see test_core.py's xfail tests). y always holds at least two classes.
+    With `mixed_relu`, Z1 has both signs: some unit is on somewhere (so no gradient is all
+    zeros) and some unit is off somewhere (so a mistake in the ReLU's backward shows).
+    """
+    rng = np.random.default_rng(seed)
+    N = N or int(rng.integers(2, 9))
+    D = D or int(rng.integers(1, 7))
+    H = H or int(rng.integers(1, 11))
+    C = C or int(rng.integers(2, 7))
+    for _ in range(100):
+        X = rng.standard_normal((N, D))
+        y = rng.integers(0, C, N)
+        y[:2] = rng.choice(C, size=2, replace=False)  # at least two distinct classes
+        params = {
+            "W1": weight_scale * rng.standard_normal((D, H)),
+            "b1": bias_scale * rng.standard_normal(H),
+            "W2": weight_scale * rng.standard_normal((H, C)),
+            "b2": bias_scale * rng.standard_normal(C),
+        }
+        _, cache = forward_loss(X, y, params)
+        Z1, p_y = cache["Z1"], cache["P"][np.arange(N), y]
+        kink_free = np.min(np.abs(Z1)) > min_abs_z1
+        mixed = np.any(Z1 > 0) and np.any(Z1 < 0)
+        if kink_free and np.min(p_y) > min_p_y and (mixed or not mixed_relu):
+            return X, y, params
+    raise AssertionError(f"seed {seed}: no acceptable draw in 100 tries")
+
+
+@pytest.fixture
+def make_problem():
+    """random_problem(seed, N=None, D=None, H=None, C=None, **draw_options)."""
+    return random_problem
