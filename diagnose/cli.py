@@ -63,13 +63,17 @@ def _parse_shape(ctx, param, value):
 @main.command()
 @click.option("--bug", "bug_id", type=click.Choice([*bugs.CATALOG, CORE]), help="Fault id, or 'core'.")
 @click.option("--all", "run_every", is_flag=True, help="Every fault, the equivalent mutants and the core.")
+@click.option("--full", is_flag=True,
+              help="Then check every entry by central differences (2 forward calls a parameter) and draw heat maps.")
 @seed_option
 @shape_option
 @json_option
-def run(bug_id, run_every, seed, shape, as_json):
+def run(bug_id, run_every, full, seed, shape, as_json):
     """Diagnose a catalogued mutant from behaviour alone; exit 0 when the verdict is the injected fault."""
     if bool(bug_id) == run_every:
         raise click.UsageError("give exactly one of --bug ID or --all")
+    if full and run_every:
+        raise click.UsageError("--full checks one subject entry by entry: use it with --bug ID, not --all")
     if run_every:
         rows = run_all(seed, shape)
         ok = all(row.right for row in rows)
@@ -80,11 +84,24 @@ def run(bug_id, run_every, seed, shape, as_json):
     else:
         row = run_one(bug_id, seed, shape)
         ok = row.right
-        if as_json:
-            emit_json({**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "right": ok})
-        else:
+        doc = {**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "right": ok}
+        if not as_json:
             click.echo(row.report.text(), nl=False)
             click.echo(f"injected: {row.expected}; verdict {'right' if ok else 'WRONG'}")
+        if full:
+            from diagnose.full import full_check, n_params, render_full  # only --full needs it
+            from diagnose.probe import make_probe
+            from diagnose.runs import subject_for
+
+            probe = make_probe(seed, shape)
+            with click.progressbar(length=n_params(probe), label="full elementwise check",
+                                   file=click.get_text_stream("stderr")) as bar:
+                table = full_check(subject_for(bug_id)[0], probe, progress=bar.update)
+            doc["full"] = table.to_dict()
+            if not as_json:
+                click.echo(render_full(table), nl=False)
+        if as_json:
+            emit_json(doc)
     raise SystemExit(0 if ok else 1)
 
 

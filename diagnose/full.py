@@ -13,7 +13,7 @@ import numpy as np
 from core import PARAM_KEYS
 from diagnose.stages.directional import rel_errors
 from diagnose.stages.shapes import normalise
-from diagnose.subject import Subject
+from diagnose.subject import Subject, SubjectFailed
 
 H_STEP = 1e-5  # float64 central difference: truncation ~h^2, rounding ~1e-16 / h
 STAGE = "full check"
@@ -68,14 +68,16 @@ class TensorErrors:
 
 @dataclass(frozen=True)
 class FullCheck:
-    """Every tensor's elementwise check, with the forward calls it took."""
+    """Every tensor's elementwise check, with the forward calls it took; `failure` if the subject raised."""
 
     tensors: tuple
     h: float
     forward_calls: int
+    failure: str | None = None
 
     def to_dict(self):
-        return {"h": self.h, "forward_calls": self.forward_calls, "tensors": [t.to_dict() for t in self.tensors]}
+        return {"h": self.h, "forward_calls": self.forward_calls, "tensors": [t.to_dict() for t in self.tensors],
+                "failure": self.failure}
 
 
 def n_params(probe):
@@ -87,10 +89,11 @@ def numeric_gradients(subject, probe, h=H_STEP, progress=None):
     """{tensor: dL/dtheta} by central differences of every entry: exactly 2 forward calls per parameter.
 
     Each call gets fresh copies of the probe's data and params, with one entry moved by +-h.
-    `progress(n)` is told after each entry; the subject's exceptions become SubjectFailed.
+    `progress(n)` hears of n more entries done, about 200 times in all; the subject's exceptions become SubjectFailed.
     """
     subject = subject if isinstance(subject, Subject) else Subject(subject)
     subject.stage = STAGE
+    every, pending = max(1, n_params(probe) // 200), 0  # tell progress ~200 times, not once an entry
     numeric = {}
     for name in PARAM_KEYS:
         grad = np.zeros(probe.params[name].shape)
@@ -102,9 +105,13 @@ def numeric_gradients(subject, probe, h=H_STEP, progress=None):
                 loss = subject.loss(probe.X.copy(), probe.y.copy(), params)
                 losses.append(float(np.asarray(loss, dtype=np.float64)))
             grad[idx] = (losses[0] - losses[1]) / (2 * h)  # (L(p + h) - L(p - h)) / 2h
-            if progress:
-                progress(1)
+            pending += 1
+            if progress and pending == every:
+                progress(pending)
+                pending = 0
         numeric[name] = grad
+    if progress and pending:
+        progress(pending)
     return numeric
 
 
@@ -129,11 +136,17 @@ def analytic_gradients(subject, probe):
 
 
 def full_check(subject, probe, h=H_STEP, progress=None):
-    """The exhaustive check: 1 forward call for the analytic gradients, then 2 per parameter."""
+    """The exhaustive check: 1 forward call for the analytic gradients, then 2 per parameter.
+
+    A subject that raises ends the check: the FullCheck then has no tensors and says why.
+    """
     subject = subject if isinstance(subject, Subject) else Subject(subject)
     start = subject.forward_calls
-    analytic = analytic_gradients(subject, probe)
-    numeric = numeric_gradients(subject, probe, h, progress)
+    try:
+        analytic = analytic_gradients(subject, probe)
+        numeric = numeric_gradients(subject, probe, h, progress)
+    except SubjectFailed as exc:
+        return FullCheck((), h, subject.forward_calls - start, str(exc))
     tensors = tuple(TensorErrors(name, numeric[name], *analytic[name]) for name in PARAM_KEYS)
     return FullCheck(tensors, h, subject.forward_calls - start)
 
@@ -191,7 +204,10 @@ def legend():
 
 def render_full(check):
     """The whole full check for the terminal: the legend, then one heat map per tensor."""
-    lines = [f"full elementwise check: {check.forward_calls} forward calls, h = {check.h:g}", legend()]
+    lines = [f"full elementwise check: {check.forward_calls} forward calls, h = {check.h:g}"]
+    if check.failure:
+        return "\n".join(lines + [f"stopped: {check.failure}"]) + "\n"
+    lines.append(legend())
     for tensor in check.tensors:
         lines += ["", *heatmap(tensor)]
     return "\n".join(lines) + "\n"
