@@ -26,6 +26,7 @@ from bugs.mutant import core_source, function_source
 from diagnose import quiz, schedule
 from diagnose.check import check_file
 from diagnose.engine import diagnose
+from diagnose.template import write_template
 from diagnose.quiz import InvalidAnswer
 from diagnose.store import Outcome
 
@@ -255,8 +256,6 @@ def fix_round(fault, drill, rng, index):
 
 def implement_round(drill, rng, index):
     """Write the blank template; the person implements it; `check` decides."""
-    from diagnose.template import write_template  # only implement mode needs it
-
     path = round_file(drill, index)
     write_template(path)
     click.echo(f"{path} is a blank two-layer classifier: fill in forward_loss() and backward().")

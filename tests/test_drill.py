@@ -213,7 +213,6 @@ def test_fix_never_overwrites_an_earlier_file(tmp_path):
 
 
 def test_implement_scores_a_correct_implementation(tmp_path):
-    pytest.importorskip("diagnose.template")
     path = tmp_path / "work" / "round1_net.py"
 
     def implement():
@@ -231,7 +230,6 @@ def test_implement_scores_a_correct_implementation(tmp_path):
 
 
 def test_implement_given_up_shows_the_reference(tmp_path):
-    pytest.importorskip("diagnose.template")
     result = invoke(tmp_path, "--mode", "implement", "--seed", "0", "--workdir", str(tmp_path / "work"),
                     input="give up\n")
     assert "Wrong.\n\nThe reference, from core/net.py:" in result.output
