@@ -89,13 +89,15 @@ def run(bug_id, run_every, full, seed, shape, as_json):
             click.echo(row.report.text(), nl=False)
             click.echo(f"injected: {row.expected}; verdict {'right' if ok else 'WRONG'}")
         if full:
-            from diagnose.full import full_check, n_params, render_full  # only --full needs it
+            import sys  # only --full needs these
+
+            from diagnose.full import full_check, n_params, render_full
             from diagnose.probe import make_probe
             from diagnose.runs import subject_for
 
             probe = make_probe(seed, shape)
-            with click.progressbar(length=n_params(probe), label="full elementwise check",
-                                   file=click.get_text_stream("stderr")) as bar:
+            # progress on stderr (sys.stderr: click.get_text_stream is deprecated since click 8.5)
+            with click.progressbar(length=n_params(probe), label="full elementwise check", file=sys.stderr) as bar:
                 table = full_check(subject_for(bug_id)[0], probe, progress=bar.update)
             doc["full"] = table.to_dict()
             if not as_json:
