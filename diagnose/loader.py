@@ -78,8 +78,11 @@ def import_file(path):
 
 def read_source(path, name):
     """The file's text; a file that is not UTF-8 (or the encoding it declares) is a LoadError."""
-    with open(path, "rb") as f:
-        data = f.read()
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise LoadError(f"cannot read {name}: {exc.strerror}") from None
     try:
         return importlib.util.decode_source(data)
     except (UnicodeDecodeError, SyntaxError, LookupError) as exc:
@@ -88,7 +91,7 @@ def read_source(path, name):
 
 def syntax_message(name, exc):
     """'my_net.py line 12: invalid syntax', with a hint when the line looks like Python 2."""
-    message = f"{name} line {exc.lineno}: {exc.msg}"
+    message = f"{name} line {exc.lineno}: {exc.msg}" if exc.lineno else f"{name}: {exc.msg}"
     if any(marker in exc.msg for marker in PY2_SYNTAX):
         message += " (Python 2 code? convert the file to Python 3)"
     return message

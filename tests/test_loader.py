@@ -241,3 +241,37 @@ def test_loss_without_reg_argument_is_said_not_checked():
 def test_reg_check_counts_its_forward_calls():
     plain = diagnose(load_subject(Net))
     assert diagnose_subject(load_subject(Net)).forward_calls > plain.forward_calls
+
+
+class Float32Net(Net):
+    """A float32 class with a consistent penalty on W1 only: float32 is its fault, not reg_mismatch."""
+
+    def loss(self, X, y=None, reg=0.0):
+        p32 = {k: v.astype(np.float32) for k, v in self.params.items()}
+        loss, cache = core.forward_loss(X.astype(np.float32), y, p32)
+        grads = core.backward(cache, p32)
+        loss = loss + np.float32(reg) * np.sum(p32["W1"] ** 2)
+        grads["W1"] = grads["W1"] + np.float32(2 * reg) * p32["W1"]
+        return loss, grads
+
+
+class RaisesWithReg(Net):
+    """Fine at reg = 0, raises at reg > 0."""
+
+    def loss(self, X, y=None, reg=0.0):
+        if reg:
+            raise ValueError("reg is not supported")
+        return super().loss(X, y, reg)
+
+
+def test_float32_class_is_not_blamed_for_its_penalty():
+    report = diagnose_subject(load_subject(Float32Net))
+    assert report.faults == ("float32",)
+    assert any(f.passed and "agree on W1" in f.observed for f in report.findings)
+
+
+def test_exception_at_positive_reg_is_the_subjects_failure():
+    report = diagnose_subject(load_subject(RaisesWithReg))
+    assert (report.verdict, report.stage) == ("error", "regularisation")
+    assert report.failure.message == f"ValueError: reg is not supported (at reg = {REG:g})"
+    assert "in loss" in report.failure.trace[0]
