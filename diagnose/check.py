@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from diagnose.engine import diagnose
 from diagnose.findings import HEALTHY
 from diagnose.loader import CLASS_NAME
+from diagnose.probe import check_shape
 from diagnose.regcheck import check_reg
 from diagnose.report import Report
 from diagnose.subject import Subject
@@ -64,6 +65,8 @@ class CheckResult:
 def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT):
     """Diagnose the implementation in the file at `path`, in a child process with a time limit."""
     path = os.path.abspath(os.fspath(path))
+    if shape is not None:
+        check_shape(tuple(shape))  # a bad shape is the caller's mistake: ValueError here, not in the child
     if not os.path.exists(path):
         return CheckResult(path, 2, error=f"no such file: {path}")
     if os.path.isdir(path):

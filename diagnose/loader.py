@@ -14,8 +14,8 @@ import inspect
 import os
 import sys
 import traceback
+import itertools
 import types
-import uuid
 
 from core import PARAM_KEYS
 
@@ -33,7 +33,8 @@ PY2_MODULES = {"cPickle", "cStringIO", "StringIO", "urllib2", "Queue", "ConfigPa
 PIP_NAMES = {"past": "future", "future": "future", "sklearn": "scikit-learn", "cv2": "opencv-python",
              "PIL": "pillow", "yaml": "pyyaml"}
 PY2_SYNTAX = ("Missing parentheses in call to", "multiple exception types must be parenthesized",
-              "invalid decimal literal", "leading zeros in decimal integer literals")
+              "leading zeros in decimal integer literals")
+_COUNT = itertools.count()
 
 
 class LoadError(Exception):
@@ -54,7 +55,7 @@ def import_file(path):
         raise LoadError(f"no such file: {path}")
     if os.path.isdir(path):
         raise LoadError(f"{path} is a directory; give the Python file that holds your implementation")
-    module_name = f"_diagnosed_{uuid.uuid4().hex[:8]}"  # never shadows a real module, e.g. numpy.py
+    module_name = f"_diagnosed_{next(_COUNT)}"  # never shadows a real module, e.g. a file named numpy.py
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None:
         raise LoadError(f"{name} is not a Python file (expected a name ending in .py)")
@@ -62,7 +63,7 @@ def import_file(path):
     sys.modules[module_name] = module  # dataclasses and pickle look their module up here
     try:
         source = read_source(path, name)
-        code = compile(source, path, "exec")
+        code = compile(source, path, "exec")  # compiled here, not by the loader: no __pycache__ beside the file
         exec(code, module.__dict__)  # noqa: S102 -- running the person's file is the point
     except SyntaxError as exc:
         raise LoadError(syntax_message(name, exc)) from None
@@ -135,10 +136,12 @@ def import_failure_message(name, path, exc):
     return f"{name} raised {type(exc).__name__}: {exc} while being imported{hint}\n{lines}".rstrip("\n")
 
 
+PY2_NAMES = ("xrange", "unicode", "basestring", "iteritems", "itervalues", "raw_input", "long")
+
+
 def looks_python2(exc):
     """A NameError or AttributeError on a name that only Python 2 had."""
-    text = str(exc)
-    return isinstance(exc, (NameError, AttributeError)) and any(f"'{word}'" in text for word in ("xrange", "unicode", "basestring", "iteritems", "raw_input", "long"))
+    return isinstance(exc, (NameError, AttributeError)) and any(f"'{word}'" in str(exc) for word in PY2_NAMES)
 
 
 # -- adapters -----------------------------------------------------------------------------------
