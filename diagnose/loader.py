@@ -61,8 +61,8 @@ def import_file(path):
         raise LoadError(f"{name} is not a Python file (expected a name ending in .py)")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module  # dataclasses and pickle look their module up here
+    source = read_source(path, name)
     try:
-        source = read_source(path, name)
         code = compile(source, path, "exec")  # compiled here, not by the loader: no __pycache__ beside the file
         exec(code, module.__dict__)  # noqa: S102 -- running the person's file is the point
     except SyntaxError as exc:

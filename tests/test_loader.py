@@ -123,6 +123,19 @@ def test_python2_only_module_says_convert(tmp_path):
     assert err.message == "old.py imports cPickle, a Python 2 module: convert the file to Python 3"
 
 
+def test_python2_name_at_import_gets_the_convert_hint(tmp_path):
+    err = load_error(write(tmp_path, "old.py", "for i in xrange(3):\n    pass\n"))
+    assert err.message.startswith("old.py raised NameError: name 'xrange' is not defined while being imported "
+                                  "(Python 2 code? convert the file to Python 3)")
+
+
+def test_file_that_is_not_python_source_is_one_line_with_exit_2(tmp_path):
+    for name, data in (("nul.py", b"x = 1\0\n"), ("latin.py", b"s = '\xe9'\n"), ("net.txt", b"x = 1\n")):
+        (tmp_path / name).write_bytes(data)
+        err = load_error(str(tmp_path / name))
+        assert err.exit_code == 2 and err.message.startswith(name) and "\n" not in err.message
+
+
 def test_sys_exit_at_import_is_reported_with_exit_1(tmp_path):
     err = load_error(write(tmp_path, "script.py", "import sys\nsys.exit(4)\n"))
     assert err.exit_code == 1
