@@ -35,8 +35,18 @@ def numeric_grad(loss_fn, p, h=1e-5, indices=None):
     return grad
 
 
+def check_grad_shapes(params, grads):
+    """A gradient must have its parameter's shape: broadcasting would hide (1, H) against (H,)."""
+    for name, p in params.items():
+        g = np.asarray(grads[name]) if name in grads else None
+        if g is None or g.shape != p.shape:
+            got = "nothing" if g is None else f"shape {g.shape}"
+            raise ValueError(f'grads["{name}"] must have shape {p.shape} like params["{name}"], got {got}')
+
+
 def grad_check(X, y, params, grads, h=1e-5, forward_loss=None):
     """{name: max relative error} between grads and central differences of every entry."""
+    check_grad_shapes(params, grads)
     forward_loss = forward_loss or core_forward_loss
     loss_fn = lambda: forward_loss(X, y, params)[0]  # noqa: E731
     return {name: rel_error(numeric_grad(loss_fn, params[name], h), grads[name]) for name in params}
@@ -44,6 +54,7 @@ def grad_check(X, y, params, grads, h=1e-5, forward_loss=None):
 
 def grad_check_sampled(X, y, params, grads, k=10, h=1e-5, seed=0, forward_loss=None):
     """Like grad_check, but on k random entries per tensor: 2k forward passes a tensor, for large nets."""
+    check_grad_shapes(params, grads)
     forward_loss = forward_loss or core_forward_loss
     loss_fn = lambda: forward_loss(X, y, params)[0]  # noqa: E731
     rng = np.random.default_rng(seed)

@@ -15,6 +15,9 @@ def validate_params(params, D=None):
     missing = [k for k in PARAM_KEYS if k not in params]
     if missing:
         raise ValueError(f"params is missing {', '.join(missing)}: expected keys {', '.join(PARAM_KEYS)}")
+    extra = [str(k) for k in params if k not in PARAM_KEYS]
+    if extra:
+        raise ValueError(f"params has unexpected keys {', '.join(extra)}: expected exactly {', '.join(PARAM_KEYS)}")
     for name in PARAM_KEYS:
         if not isinstance(params[name], np.ndarray):
             raise ValueError(f'params["{name}"] must be a numpy array, got {type(params[name]).__name__}')

@@ -1,6 +1,5 @@
 """`diagnose drill` and `diagnose stats`: thin wrappers over diagnose.drill and diagnose.store."""
 import json
-import secrets
 
 import click
 
@@ -30,7 +29,8 @@ def warn(message):
                    "mutant in a file; implement: fill in a blank template; quiz: concept questions.")
 @click.option("--rounds", type=click.IntRange(min=1), default=None,
               help="Number of rounds [default: 5; 1 for implement].")
-@click.option("--seed", type=int, default=None, help="Seed for every random choice [default: random, and shown].")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed for every random choice: the same seed and answers replay the same drill.")
 @click.option("--bug", "bug_id", type=click.Choice(list(bugs.CATALOG)), default=None, metavar="ID",
               help="Practise this catalog fault (symptoms, code and fix modes) instead of the seven checklist faults; "
                    "`diagnose list` shows the ids.")
@@ -47,7 +47,7 @@ def drill(mode, rounds, seed, bug_id, time_limit, workdir, store_path):
     settings = Drill(
         mode=mode,
         rounds=rounds or DEFAULT_ROUNDS.get(mode, 5),
-        seed=secrets.randbelow(2**32) if seed is None else seed,
+        seed=seed,
         pool=(bug_id,) if bug_id else DEFAULT_POOL,
         time_limit=time_limit,
         workdir=workdir,

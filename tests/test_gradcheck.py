@@ -140,12 +140,6 @@ def test_rel_error_is_the_worst_entrywise_relative_error():
     assert rel_error(1e-9, 0.0) == pytest.approx(0.1)  # the 1e-8 floor keeps tiny values tame
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG core/net.py:34 forward_loss: the loss is -log(P + 1e-12) but backward is the gradient of -log(P); "
-    "they differ by ~1e-12 / P[i, y_i], so a confidently wrong example fails the check on a correct backward",
-)
 def test_grad_check_passes_on_the_correct_backward_with_a_confidently_wrong_example():
     X = np.array([[21.0, 1.0, 1.0], [1.0, 2.0, 1.0]])  # the logits of example 0 favour class 0 by 20
     eye = np.eye(3)
@@ -153,3 +147,15 @@ def test_grad_check_passes_on_the_correct_backward_with_a_confidently_wrong_exam
     y = np.array([1, 1])
     errors = grad_check(X, y, params, core_grads(X, y, params))
     assert max(errors.values()) < PASS, errors
+
+
+@pytest.mark.parametrize("check", [grad_check, grad_check_sampled])
+def test_grad_check_refuses_a_gradient_of_the_wrong_shape(check):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((5, 4)), np.array([0, 1, 2, 2, 1])
+    params = init_params(4, 6, 3, seed=1)
+    _, cache = forward_loss(X, y, params)
+    grads = backward(cache, params)
+    grads["b1"] = grads["b1"][None, :]  # keepdims=True: broadcasting would hide it
+    with pytest.raises(ValueError, match=r'grads\["b1"\] must have shape \(6,\) like params\["b1"\], got shape \(1, 6\)'):
+        check(X, y, params, grads)

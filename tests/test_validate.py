@@ -93,3 +93,10 @@ def test_refused_input_leaves_params_unchanged():
         train_step(X, y.reshape(-1, 1), params)
     for name in before:
         np.testing.assert_array_equal(params[name], before[name])
+
+
+def test_params_with_an_extra_key_are_refused():
+    params = init_params(4, 5, 3)
+    params["note"] = np.zeros(1)
+    with pytest.raises(ValueError, match=r"params has unexpected keys note: expected exactly W1, b1, W2, b2"):
+        validate_params(params)

@@ -37,7 +37,7 @@ def changes(before, after):
             found.append((path, "was replaced or reshaped"))
         elif not np.array_equal(old, new, equal_nan=True):
             diff = np.abs(new.astype(np.float64) - old.astype(np.float64))
-            idx = np.unravel_index(np.nanargmax(diff), diff.shape)
+            idx = tuple(int(i) for i in np.unravel_index(np.nanargmax(diff), diff.shape))
             found.append((path, f"changed by up to {diff[idx]:.3g} (at {list(idx)}: {old[idx]:.4g} -> {new[idx]:.4g})"))
     return found
 

@@ -63,7 +63,7 @@ def check_loss(ctx):
         return [Finding(S, False, f"{seen} (ratio {ctx.loss_ratio:.4f} = N)",
                         "the loss is summed over the batch, not averaged", "loss_summed")]
     P, y = ctx.probe.P, ctx.probe.y
-    loss_n1 = -np.mean(np.log(P[:, y] + 1e-12))  # what P[np.arange(N), y] gives when y has shape (N, 1)
+    loss_n1 = -np.mean(np.log(P[:, y]))  # what P[np.arange(N), y] gives when y has shape (N, 1)
     if abs(float(loss) / loss_n1 - 1) < tol:
         return [Finding(S, False, f"{seen}; it equals the mean of -log P[i, y_j] over all N x N pairs",
                         "the labels broadcast as an (N, 1) column", "labels_n1")]
