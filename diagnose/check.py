@@ -23,9 +23,10 @@ from diagnose.subject import Subject
 
 TIMEOUT = 20.0
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # holds diagnose/, core/, bugs/
-# -c, not -m: with -m the current directory comes first on sys.path, and a person's core.py there
-# would shadow ours; ROOT takes its place instead
-BOOT = "import sys; sys.path[0] = sys.argv[1]; from diagnose._child import main; main(sys.argv[2:])"
+# -c, not -m, and without '' on sys.path: a person's core.py in the current directory must not
+# shadow ours; ROOT comes first instead
+BOOT = ("import sys; sys.path[:] = [sys.argv[1]] + [p for p in sys.path if p not in ('', '.')]; "
+        "from diagnose._child import main; main(sys.argv[2:])")
 FORM_WORDS = {"a": "forward_loss and backward", "b": f"class {CLASS_NAME}", "c": "loss_and_grads"}
 IMPORT = "import"
 

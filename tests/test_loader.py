@@ -9,7 +9,7 @@ import bugs
 import core
 from diagnose import diagnose, load_subject
 from diagnose.check import diagnose_subject
-from diagnose.loader import ClassForm, FusedForm, LoadError, SplitForm, import_file
+from diagnose.loader import ClassForm, FusedForm, LoadError, SplitForm
 from diagnose.probe import make_probe
 from diagnose.regcheck import FAULT, REG
 
