@@ -4,6 +4,7 @@ probe up to MNIST scale, against the elementwise loop it replaces.
     python bench/run.py            # three sizes, the side-by-side, the wall time of `run --all`
     python bench/run.py --quick    # the default size only
     python bench/run.py --every    # the whole catalog at every size (MNIST too)
+    python bench/run.py --shape 64,32,48,10 --shape 128,784,256,10   # these sizes instead
 
 Exits 1 when a verdict is wrong or a diagnosis takes more than MAX_CALLS forward calls; the
 time targets are printed beside the numbers, not enforced (a loaded machine is not a wrong answer).
@@ -26,7 +27,7 @@ import numpy as np  # noqa: E402
 import bugs  # noqa: E402
 import core  # noqa: E402
 from diagnose.engine import diagnose  # noqa: E402
-from diagnose.probe import DEFAULT_SHAPE, make_probe  # noqa: E402
+from diagnose.probe import DEFAULT_SHAPE, make_probe, parse_shape  # noqa: E402
 from diagnose.runs import CORE, subject_for  # noqa: E402
 
 MNIST = (64, 784, 256, 10)
@@ -119,7 +120,7 @@ def size_summary(rows):
         worst = max(at, key=lambda r: r.peak_mb)
         lines.append(f"  {','.join(map(str, shape)):<14} {sum(r.right for r in at)}/{len(at)} right, "
                      f"at most {max(r.calls for r in at)} forward calls, at most {max(r.ms for r in at):.0f} ms, "
-                     f"peak {worst.peak_mb:.1f} MB = {worst.peak_mb / worst.forward_mb:.1f} x one forward pass")
+                     f"peak {worst.peak_mb:.3g} MB = {worst.peak_mb / worst.forward_mb:.1f} x one forward pass")
     return lines
 
 
@@ -170,19 +171,28 @@ def machine():
             f"load average {load}, OPENBLAS_NUM_THREADS {threads}")
 
 
+def shape_arg(text):
+    try:
+        return parse_shape(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the default size only")
     parser.add_argument("--every", action="store_true", help="the whole catalog at MNIST scale too")
     parser.add_argument("--seed", type=int, default=0, help="probe seed (default 0)")
     parser.add_argument("--repeat", type=int, default=1, help="time each diagnosis this many times, keep the best")
+    parser.add_argument("--shape", type=shape_arg, action="append",
+                        help="N,D,H,C to benchmark instead of the three standard sizes (repeatable)")
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     print(f"benchmark, seed {args.seed}: {machine()}")
-    sizes = SIZES[:1] if args.quick else SIZES
+    sizes = args.shape or (SIZES[:1] if args.quick else SIZES)
     rows = []
     for shape in sizes:
         fwd = forward_mb(shape, args.seed)
