@@ -54,16 +54,23 @@ class TensorErrors:
         return tuple(int(i) for i in idx), float(err[idx])
 
     def to_dict(self):
+        """JSON-ready: the worst entry, its position and its two numbers (None where not finite)."""
         idx, worst = self.worst
+        at = (lambda a: None) if idx is None else (lambda a: finite_or_none(a[idx]))
         return {
             "tensor": self.name,
             "shape": list(self.numeric.shape),
-            "max_rel_error": worst,
+            "max_rel_error": finite_or_none(worst),
             "worst_index": None if idx is None else list(idx),
-            "analytic": None if idx is None else float(self.analytic[idx]),
-            "numeric": None if idx is None else float(self.numeric[idx]),
+            "analytic": at(self.analytic),
+            "numeric": at(self.numeric),
             "note": self.note,
         }
+
+
+def finite_or_none(x):
+    """float(x), or None for nan, inf and None: JSON has no nan."""
+    return float(x) if x is not None and np.isfinite(x) else None
 
 
 @dataclass(frozen=True)
@@ -102,8 +109,7 @@ def numeric_gradients(subject, probe, h=H_STEP, progress=None):
             for step in (h, -h):
                 params = probe.fresh_params()
                 params[name][idx] += step
-                loss = subject.loss(probe.X.copy(), probe.y.copy(), params)
-                losses.append(float(np.asarray(loss, dtype=np.float64)))
+                losses.append(scalar_loss(subject.loss(probe.X.copy(), probe.y.copy(), params)))
             grad[idx] = (losses[0] - losses[1]) / (2 * h)  # (L(p + h) - L(p - h)) / 2h
             pending += 1
             if progress and pending == every:
@@ -113,6 +119,18 @@ def numeric_gradients(subject, probe, h=H_STEP, progress=None):
     if progress and pending:
         progress(pending)
     return numeric
+
+
+def scalar_loss(loss):
+    """The loss as a float64; a loss that is no scalar number is the subject's failure."""
+    try:
+        value = np.asarray(loss, dtype=np.float64)
+        if value.ndim == 0:
+            return float(value)
+    except (TypeError, ValueError):
+        pass
+    raise SubjectFailed(STAGE, "forward_loss", f"the loss must be a scalar number, got {type(loss).__name__} "
+                        f"{getattr(loss, 'shape', '')}".rstrip(), ())
 
 
 def analytic_gradients(subject, probe):

@@ -196,3 +196,29 @@ def test_run_full_with_all_is_a_usage_error():
     result = invoke("run", "--all", "--full")
     assert result.exit_code == 2
     assert "--full" in result.stderr and "not --all" in result.stderr
+
+
+def test_a_loss_that_is_no_scalar_stops_the_full_check():
+    class RowLosses:
+        @staticmethod
+        def forward_loss(X, y, params):
+            loss, cache = core.forward_loss(X, y, params)
+            return np.full(X.shape[0], loss), cache
+
+        backward = staticmethod(core.backward)
+
+    check = full_check(RowLosses, make_probe(0))
+    assert "the loss must be a scalar number, got ndarray (6,)" in check.failure
+
+
+def test_nan_gradient_shows_as_bang_and_null_in_json():
+    rng = np.random.default_rng(4)
+    numeric = rng.standard_normal((3, 4))
+    analytic = numeric.copy()
+    analytic[1, 2] = np.nan
+    tensor = TensorErrors("W2", numeric, analytic)
+    rows = framed_rows(heatmap(tensor))
+    assert rows[1][2] == NOT_FINITE and tensor.worst[0] == (1, 2)
+    doc = tensor.to_dict()
+    assert doc["max_rel_error"] is None and doc["analytic"] is None and doc["worst_index"] == [1, 2]
+    json.dumps(doc, allow_nan=False)
