@@ -43,7 +43,8 @@ def render_report(report, reveal=True):
         lines.append(head)
         if len(report.faults) > 1:
             lines.append(f"faults found: {', '.join(report.faults)}")
-    lines.append(f"probe: seed {report.seed}, N={N} D={D} H={H} C={C}; {report.forward_calls} forward calls")
+    calls = f"{report.forward_calls} forward call" + ("" if report.forward_calls == 1 else "s")
+    lines.append(f"probe: seed {report.seed}, N={N} D={D} H={H} C={C}; {calls}")
     for number, stage in enumerate(Stage, 1):
         lines += stage_lines(report, stage, number, reveal)
     if report.failure:

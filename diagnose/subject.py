@@ -59,12 +59,19 @@ class Subject:
             message = f"{type(exc).__name__}: {exc}"
             raise SubjectFailed(self.stage, name, message, own_frames(exc)) from None
 
+    def _pair(self, name, result, second):
+        """The subject must return a pair; anything else is its failure, in its own words."""
+        if isinstance(result, (tuple, list)) and len(result) == 2:
+            return result
+        raise SubjectFailed(self.stage, name, f"{name} returned a {type(result).__name__}; expected (loss, {second})", ())
+
     def forward(self, X, y, params):
         """(loss, cache); cache is None for a fused subject."""
         self.forward_calls += 1
         if self.split:
-            return self._call("forward_loss", self.impl.forward_loss, X, y, params)
-        loss, _ = self._call("loss_and_grads", self.impl.loss_and_grads, X, y, params)
+            return self._pair("forward_loss", self._call("forward_loss", self.impl.forward_loss, X, y, params), "cache")
+        loss, _ = self._pair("loss_and_grads", self._call("loss_and_grads", self.impl.loss_and_grads, X, y, params),
+                             "grads")
         return loss, None
 
     def backward(self, cache, params):
@@ -75,7 +82,8 @@ class Subject:
         """(loss, grads, cache): one forward call, then backward on its cache."""
         if not self.split:
             self.forward_calls += 1
-            loss, grads = self._call("loss_and_grads", self.impl.loss_and_grads, X, y, params)
+            result = self._call("loss_and_grads", self.impl.loss_and_grads, X, y, params)
+            loss, grads = self._pair("loss_and_grads", result, "grads")
             return loss, grads, None
         loss, cache = self.forward(X, y, params)
         return loss, self.backward(cache, params), cache

@@ -8,6 +8,7 @@ import numpy as np
 from core import rel_error
 from diagnose.findings import Finding, Stage
 from diagnose.stages.directional import along, directions
+from diagnose.stages.shapes import low_precision
 
 S = Stage.PRECISION
 STEPS = (1e-5, 1e-2)
@@ -22,8 +23,8 @@ def joint_error(ctx, h):
 
 def run(ctx):
     """Dtypes of the loss and gradients; if not float64, how the check's error moves with h."""
-    low = [f"the loss ({ctx.loss_dtype})"] if ctx.loss_dtype != np.float64 else []
-    low += [f"d{k} ({dt})" for k, dt in ctx.grads_dtypes.items() if dt != np.float64]
+    low = [f"the loss ({ctx.loss_dtype})"] if low_precision(ctx.loss_dtype) else []
+    low += [f"d{k} ({dt})" for k, dt in ctx.grads_dtypes.items() if low_precision(dt)]
     if not low:
         return [Finding(S, True, "the loss and the gradients are float64")]
     ctx.low_precision = True

@@ -8,6 +8,11 @@ from diagnose.stages.context import Stop
 S = Stage.SHAPES
 
 
+def low_precision(dtype):
+    """A floating dtype narrower than float64 (float32, float16): finite differences drown in it."""
+    return np.issubdtype(dtype, np.floating) and np.finfo(dtype).bits < 64
+
+
 def normalise(name, g, param, N):
     """(gradient in the param's shape or None, fault id or None) for one returned gradient."""
     want = param.shape
@@ -82,8 +87,9 @@ def run(ctx):
     for name in PARAM_KEYS:
         param = ctx.probe.params[name]
         g = np.asarray(ctx.grads_raw[name])
-        ctx.grads_dtypes[name] = g.dtype
         normal, fault = normalise(name, g, param, N)
+        if normal is not None:
+            ctx.grads_dtypes[name] = g.dtype
         if fault:
             all_ok = False
             findings.append(Finding(S, False, f"d{name} has shape {g.shape}, {name} has {param.shape}",
@@ -97,7 +103,7 @@ def run(ctx):
                                     "a division by zero or an overflow in backward"))
             continue
         ctx.grads[name] = normal.astype(np.float64)
-    if ctx.loss_dtype != np.float64 or any(dt != np.float64 for dt in ctx.grads_dtypes.values()):
+    if low_precision(ctx.loss_dtype) or any(low_precision(dt) for dt in ctx.grads_dtypes.values()):
         ctx.match_tol = 1e-3  # float32 rounding: identities hold to ~1e-4 only
     if all_ok:
         findings.append(Finding(S, True, "the gradients have the params' keys and shapes and finite values"))
