@@ -6,7 +6,7 @@ rules, and a helper copied into two files would drift.
 import numpy as np
 import pytest
 
-from core import forward_loss
+from core import forward_loss, init_params
 
 
 def random_problem(
@@ -58,3 +58,19 @@ def random_problem(
 def make_problem():
     """random_problem(seed, N=None, D=None, H=None, C=None, **draw_options)."""
     return random_problem
+
+
+@pytest.fixture
+def note_toy_problem():
+    """(X, y, params) of the design note's toy test: N, D, H, C = 5, 4, 10, 3.
+
+    X comes from the note's legacy recipe `np.random.seed(1); np.random.randn(N, D)`,
+    kept verbatim; the global random state is put back afterwards.
+    """
+    state = np.random.get_state()
+    try:
+        np.random.seed(1)
+        X = np.random.randn(5, 4)
+    finally:
+        np.random.set_state(state)
+    return X, np.array([0, 1, 2, 2, 1]), init_params(4, 10, 3, seed=42)

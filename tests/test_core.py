@@ -55,16 +55,9 @@ def assert_same(a, b):
 # -- the note's toy problem -------------------------------------------------------------
 
 
-def test_note_toy_problem_has_loss_log_3():
-    state = np.random.get_state()
-    try:
-        np.random.seed(1)  # the note's recipe, kept verbatim
-        N, D, H, C = 5, 4, 10, 3
-        X = np.random.randn(N, D)
-    finally:
-        np.random.set_state(state)
-    y = np.array([0, 1, 2, 2, 1])
-    loss, _ = forward_loss(X, y, init_params(D, H, C, seed=42))
+def test_note_toy_problem_has_loss_log_3(note_toy_problem):
+    X, y, params = note_toy_problem
+    loss, _ = forward_loss(X, y, params)
     assert abs(loss - 1.0986) < 1e-3
 
 

@@ -17,16 +17,8 @@ def core_grads(X, y, params):
     return backward(forward_loss(X, y, params)[1], params)
 
 
-def test_note_toy_problem_passes_grad_check_below_1e_6():
-    state = np.random.get_state()
-    try:
-        np.random.seed(1)  # the note's recipe, kept verbatim
-        N, D, H, C = 5, 4, 10, 3
-        X = np.random.randn(N, D)
-    finally:
-        np.random.set_state(state)
-    y = np.array([0, 1, 2, 2, 1])
-    params = init_params(D, H, C, seed=42)
+def test_note_toy_problem_passes_grad_check_below_1e_6(note_toy_problem):
+    X, y, params = note_toy_problem
     errors = grad_check(X, y, params, core_grads(X, y, params))
     assert set(errors) == {"W1", "b1", "W2", "b2"}
     assert max(errors.values()) < 1e-6, errors
