@@ -1,13 +1,18 @@
 """The `diagnose` command: thin wrappers over library functions that tests call directly."""
 import json
+import sys
 
 import click
 
 import bugs
 from diagnose import __version__
 from diagnose.catalog_view import catalog_dict, catalog_table
-from diagnose.probe import parse_shape
-from diagnose.runs import CORE, rows_table, run_all, run_one
+from diagnose.check import check_file
+from diagnose.cli_drill import drill, stats
+from diagnose.full import full_check, n_params, render_full
+from diagnose.probe import make_probe, parse_shape
+from diagnose.runs import CORE, rows_table, run_all, run_one, subject_for
+from diagnose.template import write_template
 
 
 def json_option(f):
@@ -74,37 +79,43 @@ def run(bug_id, run_every, full, seed, shape, as_json):
         raise click.UsageError("give exactly one of --bug ID or --all")
     if full and run_every:
         raise click.UsageError("--full checks one subject entry by entry: use it with --bug ID, not --all")
-    if run_every:
-        rows = run_all(seed, shape)
-        ok = all(row.right for row in rows)
-        if as_json:
-            emit_json({"rows": [row.to_dict() for row in rows], "all_right": ok})
-        else:
-            click.echo(rows_table(rows), nl=False)
-    else:
-        row = run_one(bug_id, seed, shape)
-        ok = row.right
-        doc = {**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "right": ok}
-        if not as_json:
-            click.echo(row.report.text(), nl=False)
-            click.echo(f"injected: {row.expected}; verdict {'right' if ok else 'WRONG'}")
-        if full:
-            import sys  # only --full needs these
-
-            from diagnose.full import full_check, n_params, render_full
-            from diagnose.probe import make_probe
-            from diagnose.runs import subject_for
-
-            probe = make_probe(seed, shape)
-            # progress on stderr (sys.stderr: click.get_text_stream is deprecated since click 8.5)
-            with click.progressbar(length=n_params(probe), label="full elementwise check", file=sys.stderr) as bar:
-                table = full_check(subject_for(bug_id)[0], probe, progress=bar.update)
-            doc["full"] = table.to_dict()
-            if not as_json:
-                click.echo(render_full(table), nl=False)
-        if as_json:
-            emit_json(doc)
+    ok = echo_all(seed, shape, as_json) if run_every else echo_one(bug_id, seed, shape, full, as_json)
     raise SystemExit(0 if ok else 1)
+
+
+def echo_all(seed, shape, as_json):
+    """`run --all`: the table or its JSON; True when every row is right."""
+    rows = run_all(seed, shape)
+    ok = all(row.right for row in rows)
+    if as_json:
+        emit_json({"rows": [row.to_dict() for row in rows], "all_right": ok})
+    else:
+        click.echo(rows_table(rows), nl=False)
+    return ok
+
+
+def echo_one(bug_id, seed, shape, full, as_json):
+    """`run --bug ID [--full]`: the report (and the full check) or one JSON document; True when right."""
+    row = run_one(bug_id, seed, shape)
+    doc = {**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "right": row.right}
+    if not as_json:
+        click.echo(row.report.text(), nl=False)
+        click.echo(f"injected: {row.expected}; verdict {'right' if row.right else 'WRONG'}")
+    if full:
+        table = full_with_progress(bug_id, seed, shape)
+        doc["full"] = table.to_dict()
+        if not as_json:
+            click.echo(render_full(table), nl=False)
+    if as_json:
+        emit_json(doc)
+    return row.right
+
+
+def full_with_progress(bug_id, seed, shape):
+    """The elementwise check on the same probe, with a progress bar on stderr."""
+    probe = make_probe(seed, shape)
+    with click.progressbar(length=n_params(probe), label="full elementwise check", file=sys.stderr) as bar:
+        return full_check(subject_for(bug_id)[0], probe, progress=bar.update)
 
 
 class CheckError(click.ClickException):
@@ -129,8 +140,6 @@ def check(file, seed, shape, as_json, timeout):
     TwoLayerNet(input_size, hidden_size, output_size) with params and loss(X, y, reg),
     or (c) loss_and_grads(X, y, params). It runs in a child process with a time limit.
     """
-    from diagnose.check import check_file  # the child-process machinery only this command needs
-
     result = check_file(file, seed=seed, shape=shape, timeout=timeout)
     if as_json:
         emit_json(result.to_dict())
@@ -146,16 +155,12 @@ def check(file, seed, shape, as_json, timeout):
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def template(path, force):
     """Write a blank implementation (form a) to PATH, for `diagnose check PATH` to grade."""
-    from diagnose.template import write_template
-
     try:
         write_template(path, force=force)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {path}: fill in forward_loss() and backward(), then run: diagnose check {path}")
 
-
-from diagnose.cli_drill import drill, stats  # noqa: E402  (interview drills, issue 6)
 
 main.add_command(drill)
 main.add_command(stats)

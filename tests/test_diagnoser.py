@@ -257,3 +257,13 @@ def test_run_all_library_function_matches_expected_ids():
     rows = run_all(seed=5)
     assert [(r.bug, r.expected) for r in rows] == [*EXPECTED.items(), ("core", "healthy")]
     assert all(r.right for r in rows)
+
+
+def test_the_engine_never_imports_the_catalog():
+    import subprocess
+    import sys
+
+    code = ("import sys, core; from diagnose import diagnose; diagnose(core); "
+            "assert not any(m == 'bugs' or m.startswith('bugs.') for m in sys.modules), 'bugs imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
