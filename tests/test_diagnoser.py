@@ -267,3 +267,13 @@ def test_the_engine_never_imports_the_catalog():
             "assert not any(m == 'bugs' or m.startswith('bugs.') for m in sys.modules), 'bugs imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_an_epsilon_inside_the_log_is_no_fault():
+    """log(P + 1e-8), as many people (and the design note) write it, must not raise an alarm."""
+    def forward_loss(X, y, params):
+        loss, cache = core.forward_loss(X, y, params)
+        P = cache["P"]
+        return -np.mean(np.log(P[np.arange(len(y)), y] + 1e-8)), cache
+    subject = type("S", (), {"forward_loss": staticmethod(forward_loss), "backward": staticmethod(core.backward)})
+    assert [diagnose(subject, seed=s).verdict for s in range(20)] == ["healthy"] * 20

@@ -60,7 +60,7 @@ def check_loss(ctx):
     ctx.loss_dtype = loss.dtype
     ref, N = ctx.probe.loss, ctx.probe.X.shape[0]
     ctx.loss_ratio = float(loss) / ref
-    tol = 1e-4 if loss.dtype != np.float64 else 1e-9
+    tol = 1e-4 if low_precision(loss.dtype) else 1e-5  # an epsilon such as log(P + 1e-8) is no fault
     seen = f"the loss is {float(loss):.6g} where the mean cross-entropy of the probe is {ref:.6g}"
     if abs(ctx.loss_ratio - 1) < tol:
         return [Finding(S, True, f"the loss {float(loss):.6g} is a finite scalar and equals the mean cross-entropy")]
