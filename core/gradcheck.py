@@ -8,10 +8,15 @@ import numpy as np
 from core.net import forward_loss as core_forward_loss
 
 
-def rel_error(a, b):
-    """max |a - b| / max(1e-8, |a| + |b|), elementwise then the worst entry."""
+def rel_errors(a, b):
+    """Elementwise |a - b| / max(1e-8, |a| + |b|): the 1e-8 floor keeps tiny values tame."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+    return np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
+
+
+def rel_error(a, b):
+    """max |a - b| / max(1e-8, |a| + |b|): the worst entry of rel_errors."""
+    return float(np.max(rel_errors(a, b)))
 
 
 def numeric_entry(loss_fn, p, idx, h):

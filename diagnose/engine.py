@@ -55,7 +55,7 @@ def observe(ctx):
 
 def diagnose(subject, *, seed=0, shape=None):
     """Diagnose `subject` (forward_loss/backward, or loss_and_grads) on a seeded probe: a Report."""
-    subject = subject if isinstance(subject, Subject) else Subject(subject)
+    subject = Subject.of(subject)
     probe = make_probe(seed, shape)
     ctx = Context(probe, subject)
     if len(set(probe.shape)) < 4:

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import PARAM_KEYS
-from diagnose.stages.directional import rel_errors
+from core import PARAM_KEYS, rel_errors
 from diagnose.stages.shapes import normalise
 from diagnose.subject import Subject, SubjectFailed
 
@@ -98,7 +97,7 @@ def numeric_gradients(subject, probe, h=H_STEP, progress=None):
     Each call gets fresh copies of the probe's data and params, with one entry moved by +-h.
     `progress(n)` hears of n more entries done, about 200 times in all; the subject's exceptions become SubjectFailed.
     """
-    subject = subject if isinstance(subject, Subject) else Subject(subject)
+    subject = Subject.of(subject)
     subject.stage = STAGE
     every, pending = max(1, n_params(probe) // 200), 0  # tell progress ~200 times, not once an entry
     numeric = {}
@@ -135,7 +134,7 @@ def scalar_loss(loss):
 
 def analytic_gradients(subject, probe):
     """{tensor: (gradient in the param's shape or None, note)} from one forward and backward call."""
-    subject = subject if isinstance(subject, Subject) else Subject(subject)
+    subject = Subject.of(subject)
     subject.stage = STAGE
     _, grads, _ = subject.loss_and_grads(probe.X.copy(), probe.y.copy(), probe.fresh_params())
     grads = grads if isinstance(grads, dict) else {}
@@ -158,7 +157,7 @@ def full_check(subject, probe, h=H_STEP, progress=None):
 
     A subject that raises ends the check: the FullCheck then has no tensors and says why.
     """
-    subject = subject if isinstance(subject, Subject) else Subject(subject)
+    subject = Subject.of(subject)
     start = subject.forward_calls
     try:
         analytic = analytic_gradients(subject, probe)

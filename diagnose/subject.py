@@ -49,6 +49,11 @@ class Subject:
         self.forward_calls = 0
         self.stage = "setup"
 
+    @classmethod
+    def of(cls, impl):
+        """impl itself if it is already a Subject (its call count goes on), else a new one."""
+        return impl if isinstance(impl, cls) else cls(impl)
+
     def _call(self, name, fn, *args):
         try:
             with np.errstate(all="ignore"):  # overflow in a subject is evidence, not a warning for the user

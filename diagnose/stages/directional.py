@@ -34,8 +34,3 @@ def entry(ctx, name, idx, h):
     v[idx] = 1.0
     return along(ctx, {name: v}, h)
 
-
-def rel_errors(a, b):
-    """Elementwise |a - b| / max(1e-8, |a| + |b|), as in the note's rel_error."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))

@@ -12,6 +12,11 @@ from diagnose.stages.compare import close, scale_between
 
 S = Stage.ISOLATION
 
+USES_Z1 = Finding(S, False, "dW2 equals Z1^T dZ2: the pre-activation, not A1",
+                  "layer 2's input is the activation A1", "dW2_uses_Z1")
+DB1_BEFORE_MASK = Finding(S, False, "dW1 is right but db1 equals the batch sum of dA1, before the mask",
+                          "the bias gradient skips the ReLU", "db1_before_mask")
+
 
 def recover(M, G):
     """(Z, relative residual) for the least-squares solution of M^T Z = G."""
@@ -70,8 +75,7 @@ def layer2(ctx):
         return judge_dZ2(ctx, dZ2), dZ2
     layer_explained = any(ctx.explained.get(k) for k in ("W2", "b2"))
     if close(g["W2"], probe.Z1.T @ ref, ctx.match_tol):
-        return [Finding(S, False, "dW2 equals Z1^T dZ2: the pre-activation, not A1",
-                        "layer 2's input is the activation A1", "dW2_uses_Z1")], ref
+        return [USES_Z1], ref
     if layer_explained:
         return [Finding(S, True, f"dW2, db2 fit no single dZ2 (residual {residual:.1e}), as the constant ratio explains")], ref
     return [Finding(S, False, f"dW2 and db2 fit no single dZ2 (least-squares residual {residual:.1e})",
@@ -88,15 +92,15 @@ MASKS = {
 }
 
 
-def judge_mask(ctx, dZ1, dA1):
-    """Which mask turns the subject's own dA1 into its dZ1."""
+def judge_mask(ctx, dZ1, dA1, seen="dZ1 recovered from dW1 and db1"):
+    """Which mask turns the subject's own dA1 into its dZ1 (`seen` says where that dZ1 comes from)."""
     for fault, (words, mask) in MASKS.items():
         if close(dZ1, dA1 * mask(ctx.probe, dA1), ctx.match_tol):
             if fault == "correct":
-                return Finding(S, True, "dZ1 recovered from dW1 and db1 equals (dZ2 W2^T) * (Z1 > 0)")
-            return Finding(S, False, f"dZ1 recovered from dW1 and db1 equals (dZ2 W2^T) masked by {words}",
+                return Finding(S, True, f"{seen} equals (dZ2 W2^T) * (Z1 > 0)")
+            return Finding(S, False, f"{seen} equals (dZ2 W2^T) masked by {words}",
                            "the ReLU backward uses the wrong mask: it must be Z1 > 0", fault)
-    return Finding(S, False, "dZ1 recovered from dW1 and db1 matches no mask of the subject's dZ2 W2^T",
+    return Finding(S, False, f"{seen} matches no mask of the subject's dZ2 W2^T",
                    "the ReLU backward or dA1 = dZ2 W2^T is wrong", "relu_backward_wrong")
 
 
@@ -112,8 +116,7 @@ def layer1(ctx, dZ2):
         return [judge_mask(ctx, dZ1, dA1)]
     dZ1_ref = dA1 * (probe.Z1 > 0)
     if close(g["W1"], probe.X.T @ dZ1_ref, ctx.match_tol) and close(g["b1"], dA1.sum(axis=0), ctx.match_tol):
-        return [Finding(S, False, "dW1 is right but db1 equals the batch sum of dA1, before the mask",
-                        "the bias gradient skips the ReLU", "db1_before_mask")]
+        return [DB1_BEFORE_MASK]
     if any(ctx.explained.get(k) for k in ("W1", "b1")):
         return [Finding(S, True, f"dW1, db1 fit no single dZ1 (residual {residual:.1e}), as the constant ratio explains")]
     return [Finding(S, False, f"dW1 and db1 fit no single dZ1 (least-squares residual {residual:.1e})",
@@ -128,8 +131,7 @@ def fallback(ctx):
     dZ2 = scale * probe.dZ2  # the subject's dZ2 as far as the constant ratio tells
     findings = []
     if "W2" in ctx.unexplained and close(g["W2"], probe.Z1.T @ dZ2, ctx.match_tol):
-        findings.append(Finding(S, False, "dW2 equals Z1^T dZ2: the pre-activation, not A1",
-                                "layer 2's input is the activation A1", "dW2_uses_Z1"))
+        findings.append(USES_Z1)
     if not {"W1", "b1"} & set(ctx.unexplained) or "W1" not in g or "b1" not in g:
         return findings
     dA1 = dZ2 @ probe.params["W2"].T
@@ -137,10 +139,9 @@ def fallback(ctx):
         dZ1 = dA1 * mask(probe, dA1)
         if close(g["W1"], probe.X.T @ dZ1, ctx.match_tol):
             if close(g["b1"], dZ1.sum(axis=0), ctx.match_tol):
-                return findings + [judge_mask(ctx, dZ1, dA1)]
+                return findings + [judge_mask(ctx, dZ1, dA1, "the dZ1 whose dW1 and db1 the subject returns")]
             if fault == "correct" and close(g["b1"], dA1.sum(axis=0), ctx.match_tol):
-                return findings + [Finding(S, False, "dW1 is right but db1 equals the batch sum of dA1, before the mask",
-                                           "the bias gradient skips the ReLU", "db1_before_mask")]
+                return findings + [DB1_BEFORE_MASK]
     return findings + [Finding(S, False, "dW1 and db1 match no mask of dZ2 W2^T", "layer 1 is wrong", "layer1_wrong")]
 
 
