@@ -26,9 +26,9 @@ import numpy as np  # noqa: E402
 
 import bugs  # noqa: E402
 import core  # noqa: E402
-from diagnose.engine import diagnose  # noqa: E402
-from diagnose.probe import DEFAULT_SHAPE, make_probe, parse_shape  # noqa: E402
-from diagnose.runs import CORE, subject_for  # noqa: E402
+from diagnose.engine.pipeline import diagnose  # noqa: E402
+from diagnose.engine.probe import DEFAULT_SHAPE, make_probe, parse_shape  # noqa: E402
+from diagnose.mutants.runs import CORE, subject_for  # noqa: E402
 
 MNIST = (64, 784, 256, 10)
 SIZES = (DEFAULT_SHAPE, (32, 256, 64, 10), MNIST)  # N <= min(D, H) + 1: layer isolation can run

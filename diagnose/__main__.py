@@ -1,4 +1,4 @@
 """`python -m diagnose` runs the same command group as the `diagnose` script."""
-from diagnose.cli import main
+from diagnose.cli.main import main
 
 main()

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import bugs
-from diagnose.runs import CORE, run_one
+from diagnose.mutants.runs import CORE, run_one
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench" / "run.py"

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 import bugs
 import core.net
 from diagnose import diagnose
-from diagnose.check import check_file
-from diagnose.cli import main
-from diagnose.report import Report
+from diagnose.check.isolate import check_file
+from diagnose.cli.main import main
+from diagnose.engine.report import Report
 
 CORE_SOURCE = inspect.getsource(core.net)
 

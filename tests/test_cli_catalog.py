@@ -7,7 +7,7 @@ from click.testing import CliRunner
 import bugs
 import diagnose
 from bugs import FAULTS
-from diagnose.cli import main
+from diagnose.cli.main import main
 
 PUBLIC_KEYS = {"id", "kind", "title", "function", "symptom", "fix"}
 

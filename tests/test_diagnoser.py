@@ -9,8 +9,8 @@ from click.testing import CliRunner
 import bugs
 import core
 from diagnose import diagnose
-from diagnose.cli import main
-from diagnose.runs import run_all
+from diagnose.cli.main import main
+from diagnose.mutants.runs import run_all
 
 SEEDS = range(50)
 EXPECTED = {f.id: ("healthy" if f.kind == bugs.Kind.EQUIVALENT else f.id) for f in bugs.FAULTS}
@@ -164,7 +164,7 @@ def test_subject_exception_is_reported_with_its_own_traceback_and_stage():
     assert report.verdict == "error" and report.failure.call == "backward"
     assert report.failure.message == "ZeroDivisionError: my bug"
     assert any("raise ZeroDivisionError" in line for line in report.failure.trace)
-    assert not any("diagnose/engine.py" in line for line in report.failure.trace)
+    assert not any("diagnose/engine/" in line for line in report.failure.trace)
 
 
 def test_grads_returned_as_a_tuple_end_in_a_clear_error():
@@ -177,7 +177,7 @@ def test_grads_returned_as_a_tuple_end_in_a_clear_error():
 
 
 def test_the_engine_never_changes_its_reference_arrays():
-    from diagnose.probe import make_probe
+    from diagnose.engine.probe import make_probe
 
     before = make_probe(0)
     diagnose(bugs.make_mutant(bugs.get("update_before_check")), seed=0)
@@ -239,7 +239,7 @@ def test_run_all_json_rows_are_all_right():
 
 
 def test_run_exits_1_when_a_verdict_is_wrong(monkeypatch):
-    import diagnose.runs as runs
+    import diagnose.mutants.runs as runs
 
     monkeypatch.setattr(runs, "subject_for", lambda bug_id: (core, "missing_div_n"))
     result = invoke("run", "--bug", "missing_div_n")

@@ -9,11 +9,11 @@ from click.testing import CliRunner
 
 import bugs
 import core.net
-from diagnose import drill as drill_mod
-from diagnose import quiz
-from diagnose.cli import main
-from diagnose.drill import Drill, Mode, faulty_lines, mutant_lines, names_fault, run
-from diagnose.store import Outcome, Progress, Store, read_progress, write_progress
+from diagnose.practice import drill as drill_mod
+from diagnose.practice import quiz
+from diagnose.cli.main import main
+from diagnose.practice.drill import Drill, Mode, faulty_lines, mutant_lines, names_fault, run
+from diagnose.practice.store import Outcome, Progress, Store, read_progress, write_progress
 
 
 def invoke(tmp_path, *args, input=""):

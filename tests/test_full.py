@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 import bugs
 import core
-from diagnose.cli import main
-from diagnose.full import (
+from diagnose.cli.main import main
+from diagnose.engine.full import (
     NOT_FINITE,
     RAMP,
     TensorErrors,
@@ -20,8 +20,8 @@ from diagnose.full import (
     n_params,
     numeric_gradients,
 )
-from diagnose.probe import make_probe
-from diagnose.subject import Subject
+from diagnose.engine.probe import make_probe
+from diagnose.engine.subject import Subject
 
 
 def framed_rows(lines):

@@ -8,10 +8,10 @@ import pytest
 import bugs
 import core
 from diagnose import diagnose, load_subject
-from diagnose.check import diagnose_subject
-from diagnose.loader import ClassForm, FusedForm, LoadError, SplitForm
-from diagnose.probe import make_probe
-from diagnose.regcheck import FAULT, REG
+from diagnose.check.isolate import diagnose_subject
+from diagnose.check.loader import ClassForm, FusedForm, LoadError, SplitForm
+from diagnose.engine.probe import make_probe
+from diagnose.check.regcheck import FAULT, REG
 
 
 def write(tmp_path, name, text):

@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from diagnose import quiz
-from diagnose.quiz import InvalidAnswer
+from diagnose.practice import quiz
+from diagnose.practice.quiz import InvalidAnswer
 
 
 @pytest.mark.parametrize("text, value", [

@@ -2,7 +2,7 @@
 import pathlib
 import re
 
-from diagnose.catalog_view import catalog_markdown
+from diagnose.mutants.views import catalog_markdown
 
 README = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text()
 

@@ -4,9 +4,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from diagnose import schedule
-from diagnose.drill import DEFAULT_POOL
-from diagnose.store import Outcome, Tally
+from diagnose.practice import schedule
+from diagnose.practice.drill import DEFAULT_POOL
+from diagnose.practice.store import Outcome, Tally
 
 
 def tally_of(*outcomes):

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from diagnose.cli import main
-from diagnose.store import (ENV_VAR, MAX_TIMES, Outcome, Progress, Store, Tally, backup_path, read_progress,
+from diagnose.cli.main import main
+from diagnose.practice.store import (ENV_VAR, MAX_TIMES, Outcome, Progress, Store, Tally, backup_path, read_progress,
                             resolve_path, stats_text, write_progress)
 
 

@@ -6,9 +6,9 @@ from click.testing import CliRunner
 
 import bugs
 from bugs.mutant import core_source, function_source, function_span
-from diagnose.check import check_file
-from diagnose.cli import main
-from diagnose.template import write_template
+from diagnose.check.isolate import check_file
+from diagnose.cli.main import main
+from diagnose.check.template import write_template
 
 
 def filled(template, source):

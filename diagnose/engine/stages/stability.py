@@ -7,8 +7,8 @@ lesser problem of a log without its epsilon, reported on its own.
 """
 import numpy as np
 
-from diagnose.findings import Finding, Stage
-from diagnose.stages.shapes import normalise
+from diagnose.engine.findings import Finding, Stage
+from diagnose.engine.stages.shapes import normalise
 
 S = Stage.STABILITY
 SHIFT = 1000.0

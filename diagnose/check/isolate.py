@@ -1,6 +1,6 @@
 """`diagnose check FILE`: diagnose a person's own implementation in a child process, safely.
 
-The file runs in a child process (diagnose/_child.py) with a time limit: an exception,
+The file runs in a child process (diagnose/check/_child.py) with a time limit: an exception,
 an infinite loop, a sys.exit or a crash of the process becomes a one-line error or a
 report, never a traceback of this tool. The child sends its progress (the stage it is
 in) and its result as JSON lines; the parent rebuilds the Report from them.
@@ -13,20 +13,20 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from diagnose.engine import diagnose
-from diagnose.findings import HEALTHY
-from diagnose.loader import CLASS_NAME
-from diagnose.probe import check_shape
-from diagnose.regcheck import check_reg
-from diagnose.report import Report
-from diagnose.subject import Subject
+from diagnose.engine.pipeline import diagnose
+from diagnose.engine.findings import HEALTHY
+from diagnose.check.loader import CLASS_NAME
+from diagnose.engine.probe import check_shape
+from diagnose.check.regcheck import check_reg
+from diagnose.engine.report import Report
+from diagnose.engine.subject import Subject
 
 TIMEOUT = 20.0
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # holds diagnose/, core/, bugs/
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # holds diagnose/, core/, bugs/
 # -c, not -m, and without '' on sys.path: a person's core.py in the current directory must not
 # shadow ours; ROOT comes first instead
 BOOT = ("import sys; sys.path[:] = [sys.argv[1]] + [p for p in sys.path if p not in ('', '.')]; "
-        "from diagnose._child import main; main(sys.argv[2:])")
+        "from diagnose.check._child import main; main(sys.argv[2:])")
 FORM_WORDS = {"a": "forward_loss and backward", "b": f"class {CLASS_NAME}", "c": "loss_and_grads"}
 IMPORT = "import"
 

@@ -7,8 +7,8 @@ so a fault upstream is never blamed on the mask, and two faults are both named.
 """
 import numpy as np
 
-from diagnose.findings import Finding, Stage
-from diagnose.stages.compare import close, scale_between
+from diagnose.engine.findings import Finding, Stage
+from diagnose.engine.stages.compare import close, scale_between
 
 S = Stage.ISOLATION
 

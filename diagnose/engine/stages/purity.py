@@ -1,7 +1,7 @@
 """Stage 2, purity: backward must change nothing it is given and give the same answer twice."""
 import numpy as np
 
-from diagnose.findings import Finding, Stage
+from diagnose.engine.findings import Finding, Stage
 
 S = Stage.PURITY
 

@@ -2,8 +2,8 @@
 import numpy as np
 
 from core import PARAM_KEYS
-from diagnose.findings import Finding, Stage
-from diagnose.stages.context import Stop
+from diagnose.engine.findings import Finding, Stage
+from diagnose.engine.stages.context import Stop
 
 S = Stage.SHAPES
 

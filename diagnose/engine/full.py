@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import PARAM_KEYS, rel_errors
-from diagnose.stages.shapes import normalise
-from diagnose.subject import Subject, SubjectFailed
+from diagnose.engine.stages.shapes import normalise
+from diagnose.engine.subject import Subject, SubjectFailed
 
 H_STEP = 1e-5  # float64 central difference: truncation ~h^2, rounding ~1e-16 / h
 STAGE = "full check"

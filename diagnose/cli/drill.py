@@ -1,11 +1,11 @@
-"""`diagnose drill` and `diagnose stats`: thin wrappers over diagnose.drill and diagnose.store."""
+"""`diagnose drill` and `diagnose stats`: thin wrappers over diagnose.practice.drill and diagnose.practice.store."""
 import json
 
 import click
 
 import bugs
-from diagnose.drill import DEFAULT_POOL, FAULT_MODES, Drill, Mode, run
-from diagnose.store import ENV_VAR, Store, resolve_path, stats_dict, stats_text
+from diagnose.practice.drill import DEFAULT_POOL, FAULT_MODES, Drill, Mode, run
+from diagnose.practice.store import ENV_VAR, Store, resolve_path, stats_dict, stats_text
 
 DEFAULT_ROUNDS = {Mode.IMPLEMENT: 1}  # implementing the whole net is one long round; the rest default to 5
 

@@ -1,6 +1,6 @@
 """The child process of `diagnose check`: import the file, diagnose it, send JSON lines back.
 
-Started by `diagnose.check.run_child` as `python -c BOOT ROOT PATH SEED SHAPE`. Its
+Started by `diagnose.check.isolate.run_child` as `python -c BOOT ROOT PATH SEED SHAPE`. Its
 stdout is the channel to the parent: one {"stage": ...} line each time the stage
 changes (so a timeout or a crash can say where), then one {"result": ...} line.
 The person's own prints go to stderr, so they never corrupt the channel.
@@ -10,10 +10,10 @@ import os
 import sys
 import traceback
 
-from diagnose.check import IMPORT, diagnose_subject
-from diagnose.loader import LoadError, load_subject
-from diagnose.probe import parse_shape
-from diagnose.subject import Subject
+from diagnose.check.isolate import IMPORT, diagnose_subject
+from diagnose.check.loader import LoadError, load_subject
+from diagnose.engine.probe import parse_shape
+from diagnose.engine.subject import Subject
 
 
 class ReportingSubject(Subject):

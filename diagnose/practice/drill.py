@@ -23,12 +23,12 @@ import numpy as np
 
 import bugs
 from bugs.mutant import core_source, function_source
-from diagnose import quiz, schedule
-from diagnose.check import check_file
-from diagnose.engine import diagnose
-from diagnose.template import write_template
-from diagnose.quiz import InvalidAnswer
-from diagnose.store import Outcome
+from diagnose.practice import quiz, schedule
+from diagnose.check.isolate import check_file
+from diagnose.engine.pipeline import diagnose
+from diagnose.check.template import write_template
+from diagnose.practice.quiz import InvalidAnswer
+from diagnose.practice.store import Outcome
 
 
 class Mode(str, enum.Enum):

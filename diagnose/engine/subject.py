@@ -9,7 +9,7 @@ import traceback
 
 import numpy as np
 
-_OUR_DIR = os.path.dirname(os.path.abspath(__file__))
+_OUR_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the whole diagnose/ package
 
 
 class SubjectFailed(Exception):

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core import PARAM_KEYS
-from diagnose.findings import ERROR, HEALTHY, UNKNOWN, Failure, Finding, Stage
-from diagnose.probe import make_probe
-from diagnose.stages.directional import directions
-from diagnose.subject import Subject, SubjectFailed
+from diagnose.engine.findings import ERROR, HEALTHY, UNKNOWN, Failure, Finding, Stage
+from diagnose.engine.probe import make_probe
+from diagnose.engine.stages.directional import directions
+from diagnose.engine.subject import Subject, SubjectFailed
 
 REG = 0.1
 STAGE = "regularisation"

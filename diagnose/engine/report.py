@@ -1,9 +1,9 @@
 """The Report: what the engine observed and concluded; text and JSON come from this one object."""
 from dataclasses import dataclass
 
-from diagnose.findings import Failure, Finding, TensorCheck
-from diagnose.remedies import remedy
-from diagnose.render import render_report
+from diagnose.engine.findings import Failure, Finding, TensorCheck
+from diagnose.engine.remedies import remedy
+from diagnose.engine.render import render_report
 
 
 @dataclass(frozen=True)

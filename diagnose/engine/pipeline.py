@@ -5,13 +5,13 @@ subject and comparing what comes back with the math.
 """
 import numpy as np
 
-from diagnose.findings import ERROR, HEALTHY, UNKNOWN, Failure, Stage
-from diagnose.probe import make_probe
-from diagnose.report import Report
-from diagnose.stages import gradcheck, isolation, precision, purity, shapes, stability
-from diagnose.stages.context import Context, Stop
-from diagnose.stages.purity import snapshot
-from diagnose.subject import Subject, SubjectFailed
+from diagnose.engine.findings import ERROR, HEALTHY, UNKNOWN, Failure, Stage
+from diagnose.engine.probe import make_probe
+from diagnose.engine.report import Report
+from diagnose.engine.stages import gradcheck, isolation, precision, purity, shapes, stability
+from diagnose.engine.stages.context import Context, Stop
+from diagnose.engine.stages.purity import snapshot
+from diagnose.engine.subject import Subject, SubjectFailed
 
 STAGES = (
     (Stage.SHAPES, shapes),

@@ -8,7 +8,7 @@ asked is not drawn again straight away while there is another to ask.
 """
 import numpy as np
 
-from diagnose.store import Tally
+from diagnose.practice.store import Tally
 
 MAX_BOX = 4  # after four right answers in a row a fault stops getting rarer
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import bugs
 import core
-from diagnose.engine import diagnose
-from diagnose.findings import HEALTHY
+from diagnose.engine.pipeline import diagnose
+from diagnose.engine.findings import HEALTHY
 
 CORE = "core"
 

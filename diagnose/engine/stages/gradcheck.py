@@ -3,8 +3,8 @@ of the subject's own loss, then: is analytic / numeric one constant, such as N?"
 import numpy as np
 
 from core import rel_error
-from diagnose.findings import Finding, Stage, TensorCheck
-from diagnose.stages.directional import along, directions, entry
+from diagnose.engine.findings import Finding, Stage, TensorCheck
+from diagnose.engine.stages.directional import along, directions, entry
 
 S = Stage.GRADCHECK
 

@@ -1,6 +1,6 @@
 """Text rendering of a Report: the stages in order, the numbers lined up, then the fix."""
-from diagnose.findings import Stage
-from diagnose.remedies import remedy
+from diagnose.engine.findings import Stage
+from diagnose.engine.remedies import remedy
 
 
 def check_table(checks):

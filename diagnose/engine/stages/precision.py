@@ -6,9 +6,9 @@ relative noise; the noise shrinks as h grows, which a logic fault's error does n
 import numpy as np
 
 from core import rel_error
-from diagnose.findings import Finding, Stage
-from diagnose.stages.directional import along, directions
-from diagnose.stages.shapes import low_precision
+from diagnose.engine.findings import Finding, Stage
+from diagnose.engine.stages.directional import along, directions
+from diagnose.engine.stages.shapes import low_precision
 
 S = Stage.PRECISION
 STEPS = (1e-5, 1e-2)

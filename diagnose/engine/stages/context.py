@@ -3,8 +3,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from diagnose.probe import Probe
-from diagnose.subject import Subject
+from diagnose.engine.probe import Probe
+from diagnose.engine.subject import Subject
 
 
 class Stop(Exception):

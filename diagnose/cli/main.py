@@ -6,13 +6,13 @@ import click
 
 import bugs
 from diagnose import __version__
-from diagnose.catalog_view import catalog_dict, catalog_table
-from diagnose.check import check_file
-from diagnose.cli_drill import drill, stats
-from diagnose.full import full_check, n_params, render_full
-from diagnose.probe import make_probe, parse_shape
-from diagnose.runs import CORE, rows_table, run_all, run_one, subject_for
-from diagnose.template import write_template
+from diagnose.mutants.views import catalog_dict, catalog_table
+from diagnose.check.isolate import check_file
+from diagnose.cli.drill import drill, stats
+from diagnose.engine.full import full_check, n_params, render_full
+from diagnose.engine.probe import make_probe, parse_shape
+from diagnose.mutants.runs import CORE, rows_table, run_all, run_one, subject_for
+from diagnose.check.template import write_template
 
 
 def json_option(f):

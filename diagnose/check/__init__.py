@@ -1,0 +1,12 @@
+"""Checking a person's own code: load a file and find its form, run it in a child process
+with a time limit, the regularisation check for a class, the blank template, and the
+pytest helper `assert_backprop_ok`.
+
+May import: diagnose.engine, core, numpy. Never: bugs, diagnose.practice, diagnose.mutants,
+diagnose.cli.
+"""
+from diagnose.check.isolate import CheckResult, check_file, diagnose_subject
+from diagnose.check.loader import LoadError, load_subject
+from diagnose.check.template import write_template
+
+__all__ = ["CheckResult", "LoadError", "check_file", "diagnose_subject", "load_subject", "write_template"]
