@@ -5,9 +5,9 @@ subject and comparing what comes back with the math.
 """
 import numpy as np
 
-from diagnose.engine.findings import ERROR, HEALTHY, UNKNOWN, Failure, Stage
+from diagnose.engine.findings import Failure, Stage
 from diagnose.engine.probe import make_probe
-from diagnose.engine.report import Report
+from diagnose.engine.report import Report, conclude
 from diagnose.engine.stages import gradcheck, isolation, precision, purity, shapes, stability
 from diagnose.engine.stages.context import Context, Stop
 from diagnose.engine.stages.purity import snapshot
@@ -75,14 +75,8 @@ def diagnose(subject, *, seed=0, shape=None):
 
 
 def build_report(ctx, findings, failure):
-    """Faults in stage order, the verdict and the first failing stage."""
-    faults = tuple(dict.fromkeys(f.fault for f in findings if f.fault and not f.passed))
-    failed = [f for f in findings if not f.passed]
-    if failure:
-        verdict, stage = ERROR, failure.stage
-    else:
-        verdict = faults[0] if faults else (UNKNOWN if failed else HEALTHY)
-        stage = failed[0].stage.value if failed else None
+    """Faults and cautions in stage order, the verdict and the first failing stage."""
+    verdict, faults, cautions, stage = conclude(findings, failure)
     probe = ctx.probe
     return Report(
         verdict=verdict,
@@ -96,4 +90,5 @@ def build_report(ctx, findings, failure):
         skipped=tuple(ctx.skipped),
         failure=failure,
         notes=tuple(ctx.notes),
+        cautions=cautions,
     )
