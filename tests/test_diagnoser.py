@@ -175,13 +175,14 @@ def test_subject_exception_is_reported_with_its_own_traceback_and_stage():
     assert not any("diagnose/engine/" in line for line in report.failure.trace)
 
 
-def test_grads_returned_as_a_tuple_end_in_a_clear_error():
+def test_grads_returned_as_a_tuple_are_named_grads_not_dict_in_stage_1():
     def backward(cache, params):
         return tuple(core.backward(cache, params).values())
     subject = type("S", (), {"forward_loss": staticmethod(core.forward_loss), "backward": staticmethod(backward)})
     report = diagnose(subject)
-    assert report.verdict == "error"
-    assert "expected a dict with keys W1, b1, W2, b2" in report.failure.message
+    assert (report.verdict, report.stage, report.failure) == ("grads_not_dict", "shapes and types", None)
+    assert "   - the gradients are a tuple ((array([[" in report.text()
+    assert "not a dict with keys W1, b1, W2, b2" in report.text()
 
 
 def test_the_engine_never_changes_its_reference_arrays():

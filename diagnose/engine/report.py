@@ -72,8 +72,8 @@ class Report:
         return {"function": term(fault).where, "tensors": list(self.tensors_of(fault))}
 
     def tensors_of(self, fault):
-        """The tensors the first finding naming `fault` is about; () when it is not about some of them."""
-        return next((f.tensors for f in self.findings if f.fault == fault and f.tensors), ())
+        """The tensors the findings naming `fault` are about; () when they are not about some of them."""
+        return tuple(dict.fromkeys(t for f in self.findings if f.fault == fault for t in f.tensors))
 
     def to_dict(self):
         N, D, H, C = self.shape
