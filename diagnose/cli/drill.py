@@ -4,6 +4,7 @@ import json
 import click
 
 import bugs
+from diagnose.cli.options import SEED
 from diagnose.practice.drill import DEFAULT_POOL, FAULT_MODES, Drill, Mode, run
 from diagnose.practice.store import ENV_VAR, Store, resolve_path, stats_dict, stats_text
 
@@ -29,7 +30,7 @@ def warn(message):
                    "mutant in a file; implement: fill in a blank template; quiz: concept questions.")
 @click.option("--rounds", type=click.IntRange(min=1), default=None,
               help="Number of rounds [default: 5; 1 for implement].")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=SEED, default=0, show_default=True,
               help="Seed for every random choice: the same seed and answers replay the same drill.")
 @click.option("--bug", "bug_id", type=click.Choice(list(bugs.CATALOG)), default=None, metavar="ID",
               help="Practise this catalog fault (symptoms, code and fix modes) instead of the seven checklist faults; "

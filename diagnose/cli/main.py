@@ -1,5 +1,4 @@
 """The `diagnose` command: thin wrappers over library functions that tests call directly."""
-import json
 import sys
 
 import click
@@ -9,8 +8,9 @@ from diagnose import __version__
 from diagnose.mutants.views import catalog_dict, catalog_table
 from diagnose.check.isolate import check_file
 from diagnose.cli.drill import drill, stats
+from diagnose.cli.options import SEED, Commands, Ids, Seconds, emit_json, error_document
 from diagnose.engine.full import full_check, n_params, render_full
-from diagnose.engine.probe import make_probe, parse_shape
+from diagnose.engine.probe import ProbeError, make_probe, parse_shape
 from diagnose.mutants.runs import CORE, rows_table, run_all, run_one, subject_for
 from diagnose.check.template import write_template
 
@@ -21,8 +21,8 @@ def json_option(f):
 
 
 def seed_option(f):
-    """`--seed S`: every random choice is seeded."""
-    return click.option("--seed", type=int, default=0, show_default=True, help="Seed for the probe data.")(f)
+    """`--seed S`: every random choice is seeded (0 <= S < 2**32)."""
+    return click.option("--seed", type=SEED, default=0, show_default=True, help="Seed for the probe data.")(f)
 
 
 def strict_option(f):
@@ -31,12 +31,7 @@ def strict_option(f):
                         help="Exit 1 on a caution too (code that is right but fragile), not only on a fault.")(f)
 
 
-def emit_json(doc):
-    """Print one JSON document on stdout."""
-    click.echo(json.dumps(doc, indent=2))
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="diagnose")
 def main():
     """Find the bug in the backward pass of a 2-layer classifier, from behaviour alone."""
@@ -53,7 +48,8 @@ def list_cmd(as_json):
 
 
 @main.command()
-@click.option("--bug", "bug_id", required=True, type=click.Choice(list(bugs.CATALOG)), help="Fault id.")
+@click.option("--bug", "bug_id", required=True, type=Ids(bugs.CATALOG),
+              help="Fault id.")
 def show(bug_id):
     """A mutant's function with the faulty line marked, then its diff against the core."""
     click.echo(bugs.show(bugs.get(bug_id)), nl=False)
@@ -67,12 +63,21 @@ def shape_option(f):
 def _parse_shape(ctx, param, value):
     try:
         return None if value is None else parse_shape(value)
-    except ValueError as exc:
+    except ProbeError as exc:
         raise click.BadParameter(str(exc)) from None
 
 
+def probe_or_usage_error(seed, shape):
+    """Build the probe once here, so sizes it cannot be drawn at are a usage error, not a failure later."""
+    try:
+        make_probe(seed, shape)
+    except ProbeError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @main.command()
-@click.option("--bug", "bug_id", type=click.Choice([*bugs.CATALOG, CORE]), help="Fault id, or 'core'.")
+@click.option("--bug", "bug_id", type=Ids([*bugs.CATALOG, CORE]),
+              help="Fault id, or 'core' (any case).")
 @click.option("--all", "run_every", is_flag=True, help="Every fault, the equivalent mutants and the core.")
 @click.option("--full", is_flag=True,
               help="Then check every entry by central differences (2 forward calls a parameter) and draw heat maps.")
@@ -86,6 +91,7 @@ def run(bug_id, run_every, full, seed, shape, as_json, strict):
         raise click.UsageError("give exactly one of --bug ID or --all")
     if full and run_every:
         raise click.UsageError("--full checks one subject entry by entry: use it with --bug ID, not --all")
+    probe_or_usage_error(seed, shape)
     rows = run_all(seed, shape) if run_every else [run_one(bug_id, seed, shape)]
     ok = echo_all(rows, as_json) if run_every else echo_one(rows[0], seed, shape, full, as_json)
     cautioned = strict and any(row.report.cautions for row in rows)
@@ -141,8 +147,8 @@ class CheckError(click.ClickException):
 @seed_option
 @shape_option
 @json_option
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
-              help="Seconds the file's code may run in its child process.")
+@click.option("--timeout", type=Seconds(), default=20.0, show_default=True,
+              help="Seconds the file's code may run in its child process (at most 3600).")
 @strict_option
 def check(file, seed, shape, as_json, timeout, strict):
     """Diagnose your own implementation in FILE: exit 0 healthy, 1 a fault or a failure, 2 unusable file.
@@ -151,11 +157,13 @@ def check(file, seed, shape, as_json, timeout, strict):
     TwoLayerNet(input_size, hidden_size, output_size) with params and loss(X, y, reg),
     or (c) loss_and_grads(X, y, params). It runs in a child process with a time limit.
     """
+    probe_or_usage_error(seed, shape)
     result = check_file(file, seed=seed, shape=shape, timeout=timeout)
     cautioned = strict and result.exit_code == 0 and bool(getattr(result.report, "cautions", ()))
     exit_code = 1 if cautioned else result.exit_code
     if as_json:
-        emit_json({**result.to_dict(), "exit_code": exit_code})
+        error = error_document("usage" if exit_code == 2 else "subject", result.error) if result.error else {}
+        emit_json({**result.to_dict(), "exit_code": exit_code, **error})
     elif result.report is None:
         raise CheckError(result.error, result.exit_code)
     else:

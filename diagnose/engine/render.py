@@ -79,7 +79,7 @@ def render_report(report, reveal=True):
     if reveal and report.faults:
         lines.append("fix:")
         lines += [remedy_line(fault, report.tensors_of(fault)) for fault in report.faults]
-    if reveal and report.cautions:
+    if report.cautions and (reveal or not report.faults):  # a healthy report has nothing to hide
         lines.append("caution:" if len(report.cautions) == 1 else "cautions:")
         lines += [remedy_line(c.id) for c in report.cautions]
     return "\n".join(lines) + "\n"
