@@ -98,4 +98,5 @@ def build_report(ctx, findings, failure):
         failure=failure,
         notes=tuple(ctx.notes),
         cautions=cautions,
+        functions=ctx.subject.functions,
     )

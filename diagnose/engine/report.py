@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from diagnose.engine.findings import ERROR, HEALTHY, UNKNOWN, Caution, Failure, Finding, Stage, TensorCheck
-from diagnose.engine.remedies import family_label, remedy, term
+from diagnose.engine.remedies import BACKWARD, FORWARD, family_label, remedy, term
 from diagnose.engine.render import render_report
 
 
@@ -42,6 +42,11 @@ class Report:
     failure: Failure | None = None
     notes: tuple = ()
     cautions: tuple = ()  # Caution records: right on ordinary inputs, but fragile; never change the verdict
+    functions: tuple = (FORWARD, BACKWARD)  # the subject's own names for its forward and backward parts
+
+    def function_of(self, fault_id):
+        """The subject's function a fault or caution is in (its forward or its backward part)."""
+        return self.functions[0] if term(fault_id).where == FORWARD else self.functions[1]
 
     @property
     def errors(self):
@@ -69,7 +74,7 @@ class Report:
         if not self.faults:
             return None
         fault = self.faults[0]
-        return {"function": term(fault).where, "tensors": list(self.tensors_of(fault))}
+        return {"function": self.function_of(fault), "tensors": list(self.tensors_of(fault))}
 
     def tensors_of(self, fault):
         """The tensors the findings naming `fault` are about; () when they are not about some of them."""
@@ -84,6 +89,7 @@ class Report:
             "families": {fault: family_label(fault) for fault in self.faults},
             "blame": self.blame,
             "cautions": [c.to_dict() for c in self.cautions],
+            "functions": list(self.functions),
             "stage": self.stage,
             "errors": self.errors,
             "ratios": self.ratios,
@@ -118,6 +124,7 @@ class Report:
             failure=Failure.from_dict(doc["failure"]) if doc["failure"] else None,
             notes=tuple(doc["notes"]),
             cautions=tuple(Caution.from_dict(c) for c in doc.get("cautions", ())),
+            functions=tuple(doc.get("functions", (FORWARD, BACKWARD))),
         )
 
     def text(self):

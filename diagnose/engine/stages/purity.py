@@ -99,7 +99,7 @@ def cache_findings(ctx, changed):
 
 def input_findings(ctx):
     """The forward pass (or a fused call) edited X, y or the params it was given."""
-    call = "forward_loss" if ctx.subject.split else "loss_and_grads"
+    call = ctx.subject.forward_name
     what = "; ".join(f"{path} {how}" for path, how in ctx.input_changes)
     return [Finding(S, False, f"{call} changed its inputs: {what}",
                     "the caller's data is edited in place (X *= 2 writes into the caller's X; X = X * 2 does not)",
