@@ -12,46 +12,14 @@ from click.testing import CliRunner
 
 import bugs
 from diagnose.cli.main import main
-from handwritten import LOSS_AND_GRADS, variant
+from handwritten import CLASS_NET, LOSS_AND_GRADS, variant
 
 README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
 MARKED = re.compile(r"<!-- generated( \(lines of\))?: (.+?) -->\n```\n(.*?)```\n", re.S)
 
-# A TwoLayerNet whose loss penalises W2 while dW2 forgets the penalty (as in tests/test_check.py's class).
-CLASS_WITHOUT_W2_PENALTY = '''import numpy as np
-
-
-class TwoLayerNet(object):
-    def __init__(self, inputSize, hiddenSize, outputSize, std=1e-4):
-        self.params = {}
-        self.params['W1'] = std * np.random.randn(inputSize, hiddenSize)
-        self.params['b1'] = np.zeros(hiddenSize)
-        self.params['W2'] = std * np.random.randn(hiddenSize, outputSize)
-        self.params['b2'] = np.zeros(outputSize)
-
-    def loss(self, X, y=None, reg=0.0):
-        W1, b1 = self.params['W1'], self.params['b1']
-        W2, b2 = self.params['W2'], self.params['b2']
-        num_train = X.shape[0]
-        hidden_pre = X.dot(W1) + b1
-        hidden = np.maximum(hidden_pre, 0)
-        scores = hidden.dot(W2) + b2
-        scores = scores - scores.max(axis=1, keepdims=True)
-        log_probs = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
-        Y = np.zeros_like(scores)
-        Y[np.arange(num_train), y] = 1.0
-        loss = -np.sum(Y * log_probs) / num_train
-        loss += reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
-        grads = {}
-        dscores = (np.exp(log_probs) - Y) / num_train
-        grads['W2'] = hidden.T.dot(dscores)
-        grads['b2'] = np.sum(dscores, axis=0)
-        dhidden = dscores.dot(W2.T)
-        dhidden[hidden_pre <= 0] = 0
-        grads['W1'] = X.T.dot(dhidden) + 2 * reg * W1
-        grads['b1'] = np.sum(dhidden, axis=0)
-        return loss, grads
-'''
+# A TwoLayerNet whose loss penalises W2 while dW2 forgets the penalty.
+CLASS_WITHOUT_W2_PENALTY = variant(CLASS_NET, 'grads["W2"] = a1.T.dot(dscores) + 2 * reg * W2',
+                                   'grads["W2"] = a1.T.dot(dscores)')
 
 
 def stdout_of(*args):

@@ -299,3 +299,18 @@ def test_the_class_style_names_a_per_tensor_factor_too():
     report = report_of(source)
     assert report.verdict == "tensor_scaled"
     assert report.blame == {"function": "the backward part of TwoLayerNet.loss", "tensors": ["W1"]}
+
+
+@pytest.mark.parametrize("shape", [None, (20, 5, 8, 3), (3, 4, 5, 6)], ids=["default", "not_isolable", "N_lt_C"])
+def test_no_false_alarm_on_handwritten_correct_code_over_50_seeds(shape):
+    wrong = [(style, seed, r.verdict) for style, source in STYLES.items() for seed in range(50)
+             if (r := diagnose_subject(load_subject(module(source)), seed=seed, shape=shape)).verdict != "healthy"]
+    assert wrong == []
+
+
+def test_a_factor_of_2_at_n_2_is_not_taken_for_a_missing_div_n():
+    report = diagnose_subject(load_subject(module(variant(SPLIT, "    d_logits /= batch\n",
+                                                          "    d_logits /= batch\n    d_logits *= 2\n"))),
+                              seed=0, shape=(2, 3, 4, 2))
+    assert report.verdict == "constant_factor"
+    assert "(= N with N = 2); at N = 4 it is 2.0000, 2.0000, 2.0000, 2.0000" in report.text()
