@@ -33,7 +33,7 @@ def grads_from_update(step, store, params, *, frame=None, loss=None, lrs=LRS, na
         ...     return net.train_step(X, y)
         >>> loss, grads = grads_from_update(step, net, params)
     """
-    frame, name = frame or Frame(), name or getattr(step, "__name__", "step")
+    frame, name = frame or Frame(), name or function_name(step, "the update step")
     if frame.param_names.order:
         raise AdapterError(f"grads_from_update({name}): give the frame's params by name, not as a tuple order")
     runs = [one_step(step, store, params, frame, loss, lr, name) for lr in (*lrs, lrs[0])]
@@ -43,6 +43,12 @@ def grads_from_update(step, store, params, *, frame=None, loss=None, lrs=LRS, na
     linear_in_lr(estimates, lrs, name, frame)
     not_normalised(estimates[0], name)
     return losses[0], {k: frame.gradient(k, estimates[0][k], params[k].shape, name) for k in PARAM_KEYS}
+
+
+def function_name(fn, default):
+    """The name of the person's function, or words for a lambda."""
+    name = getattr(fn, "__name__", "<lambda>")
+    return default if name == "<lambda>" else name
 
 
 def one_step(step, store, params, frame, loss, lr, name):
@@ -132,7 +138,7 @@ def per_sample(fn, X, y, params, *, frame=None, loss=None, reduce="mean", flat=F
     adds the per-sample gradients without dividing by the batch size (the check then
     reports the loss summed over the batch, which is what that code trains on).
     """
-    frame, name = frame or Frame(), name or getattr(fn, "__name__", "fn")
+    frame, name = frame or Frame(), name or function_name(fn, "the per-sample function")
     if reduce not in ("mean", "sum"):
         raise AdapterError(f"per_sample(reduce={reduce!r}): expected 'mean' or 'sum'")
     N, C = X.shape[0], params["W2"].shape[1]
