@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from diagnose.check.adapter_templates import FAMILIES
 from diagnose.check.isolate import check_file
+from diagnose.check.template import write_template
 from diagnose.cli.main import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -93,3 +95,60 @@ def test_check_command_on_the_layer_objects_recipe_is_healthy():
     result = CliRunner().invoke(main, ["check", str(EXAMPLES / "layer_objects.py")])
     assert result.exit_code == 0
     assert result.output.splitlines()[:2] == ["layer_objects.py: form (c), loss_and_grads", "verdict: healthy"]
+
+
+# -- `diagnose template PATH --form NAME`: the blank adapter of each family ------------------------
+
+FAMILY_EXAMPLE = {"rows-functions": "rows_functions", "columns-functions": "columns_functions",
+                  "class-updates-in-place": "class_updates_in_place", "layer-objects": "layer_objects",
+                  "per-sample": "per_sample"}
+
+
+def filled(text):
+    """The blank adapter with every '# TODO: ' code line uncommented and the NotImplementedError removed."""
+    lines = [line.replace("# TODO: ", "", 1) for line in text.splitlines() if "raise NotImplementedError" not in line]
+    return "\n".join(lines) + "\n"
+
+
+def test_there_is_a_blank_adapter_for_each_family_with_a_recipe():
+    assert set(FAMILIES) == set(FAMILY_EXAMPLE)
+
+
+@pytest.mark.parametrize("form", FAMILIES)
+def test_blank_adapter_is_graded_as_not_filled_in_yet(tmp_path, form):
+    path = write_template(tmp_path / "adapter.py", form=form)
+    result = check_file(path)
+    assert result.exit_code == 1 and result.report.verdict == "error"
+    assert result.report.failure.message == "NotImplementedError: loss_and_grads: fill in the TODOs of this adapter"
+    assert f'File "{path}"' in result.report.failure.trace[0]
+
+
+@pytest.mark.parametrize("form", FAMILIES)
+@pytest.mark.parametrize("suffix", ["", "_fault"])
+def test_blank_adapter_filled_in_over_the_recipes_code_gets_the_recipes_verdict(tmp_path, form, suffix):
+    example = FAMILY_EXAMPLE[form] + suffix + ".py"
+    (tmp_path / "my_net.py").write_text((EXAMPLES / example).read_text())
+    path = tmp_path / "adapter.py"
+    write_template(path, form=form)
+    path.write_text(filled(path.read_text()))
+    result = check_file(path)
+    if example in ERRORS:
+        assert result.exit_code == 1 and result.error.startswith("adapter.py: " + ERRORS[example].split(": ", 1)[1])
+    else:
+        assert (result.report.verdict, result.exit_code) == (VERDICTS[example], 0 if not suffix else 1)
+
+
+def test_template_command_writes_the_blank_adapter_of_a_family(tmp_path):
+    path = tmp_path / "adapter.py"
+    result = CliRunner().invoke(main, ["template", str(path), "--form", "layer-objects"])
+    assert result.exit_code == 0
+    assert result.output == (f"wrote {path}: fill in the TODOs (your module and names), then run: "
+                             f"diagnose check {path}\n")
+    assert "# TODO: adapt.assign(net.params, params)" in path.read_text()
+    assert "diagnose check adapter.py" in path.read_text()
+
+
+def test_template_command_refuses_an_unknown_family_with_exit_2(tmp_path):
+    result = CliRunner().invoke(main, ["template", str(tmp_path / "a.py"), "--form", "inline-script"])
+    assert result.exit_code == 2 and "'inline-script' is not one of 'rows-functions'" in result.output
+    assert not (tmp_path / "a.py").exists()
