@@ -6,6 +6,7 @@ is named; a fault only the adapter can see (a bias of the wrong shape, an update
 uses weights it has already changed) is one line with exit 1.
 """
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,22 @@ def test_template_command_refuses_an_unknown_family_with_exit_2(tmp_path):
     result = CliRunner().invoke(main, ["template", str(tmp_path / "a.py"), "--form", "inline-script"])
     assert result.exit_code == 2 and "'inline-script' is not one of 'rows-functions'" in result.output
     assert not (tmp_path / "a.py").exists()
+
+
+def readme_recipe_rows():
+    """(recipe file, the adapter snippets, the fault column) of each row of the README's recipe table."""
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    section = readme.split("## Check code shaped like yours", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| ") and "examples/" in line]
+    return [(re.search(r"examples/(\w+\.py)", r[1]).group(1), re.findall(r"`([^`]+)`", r[2]), r[3].strip(" |"))
+            for r in rows]
+
+
+def test_readme_table_has_one_row_per_recipe_and_quotes_its_adapter_lines_exactly():
+    rows = readme_recipe_rows()
+    assert sorted(name for name, _, _ in rows) == sorted(p.name for p in EXAMPLES.glob("*.py") if "_fault" not in p.name)
+    for name, snippets, fault in rows:
+        text = (EXAMPLES / name).read_text()
+        assert snippets and all(snippet in text for snippet in snippets), name
+        expected = VERDICTS.get(name.replace(".py", "_fault.py"))
+        assert fault == (f"`{expected}`" if expected else fault) and (expected or "exit 1" in fault)
