@@ -401,3 +401,23 @@ def test_loss_and_grads_is_preferred_over_a_class_named_two_layer_net(tmp_path):
     '''
     form = load_subject(write(tmp_path, "saito.py", text))
     assert isinstance(form, FusedForm) and not isinstance(form, ClassForm)
+
+
+def test_passing_the_frames_own_params_back_is_a_usage_error_not_a_false_shape_fault():
+    X, y, params, ref = problem(16)
+    frame = adapt.Frame("columns", grads="d")
+    theirs = frame.params(params)
+    grads = {"dW1": ref["W1"].T, "db1": ref["b1"][:, None], "dW2": ref["W2"].T, "db2": ref["b2"][:, None]}
+    with pytest.raises(adapt.AdapterError) as err:
+        frame.grads(grads, theirs)
+    assert err.value.exit_code == 2 and "pass the params that loss_and_grads(X, y, params) received" in str(err.value)
+    assert all(np.array_equal(v, ref[k]) for k, v in frame.grads(grads, params).items())
+
+
+def test_columns_code_under_the_default_rows_frame_is_told_to_declare_columns():
+    X, y, params, _ = problem(17)
+    with pytest.raises(adapt.AdapterError) as err:
+        adapt.Frame(grads="d").wrap(columns_code)(X, y, params)
+    assert err.value.exit_code == 2
+    assert str(err.value).endswith("but runs in Frame('columns', weights='out_in', bias='column', "
+                                   "labels='onehot_columns'): declare that frame")

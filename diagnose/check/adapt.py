@@ -214,6 +214,7 @@ class Frame:
 
     def params(self, params):
         """The canonical params as the person's dict or nested list."""
+        canonical(params, "params")
         return self.param_names.pack({k: self.tensor(k, params[k]) for k in PARAM_KEYS})
 
     def inputs(self, X, y, params):
@@ -224,6 +225,7 @@ class Frame:
     def grads(self, grads, params, fn=None):
         """The person's gradients (dict, attributes or tuple order) as the canonical dict."""
         fn = fn or self.name
+        canonical(params, "grads")
         values = self.grad_names.unpack(grads, fn)
         return {k: self.gradient(k, values[k], params[k].shape, fn) for k in PARAM_KEYS}
 
@@ -267,7 +269,7 @@ class Frame:
     def other_layout_that_runs(self, fn, X, y, params):
         """A frame with the other data layout in which fn runs and returns gradients of the right shapes."""
         data = "rows" if self.data == "columns" else "columns"
-        labels = dict.fromkeys((self.labels_as, DEFAULTS[data][2]))
+        labels = dict.fromkeys((DEFAULTS[data][2], self.labels_as))  # the convention first: ids may broadcast
         for weights in dict.fromkeys((DEFAULTS[data][0], self.weights)):
             for bias in dict.fromkeys((DEFAULTS[data][1], self.bias, *BIAS_SHAPES)):
                 for lab in labels:
@@ -275,6 +277,18 @@ class Frame:
                     if runs(other, fn, X, y, params):
                         return other
         return None
+
+
+def canonical(params, method):
+    """The params loss_and_grads received (W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)), else a usage error."""
+    try:
+        H, C = np.shape(params["b1"]), np.shape(params["b2"])
+        ok = len(H) == 1 and len(C) == 1 and np.shape(params["W1"])[1:] == H and np.shape(params["W2"]) == H + C
+    except (KeyError, TypeError, IndexError):
+        ok = False
+    if not ok:
+        raise AdapterError(f"Frame.{method}(..., params): pass the params that loss_and_grads(X, y, params) "
+                           "received (W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)), not your own frame's")
 
 
 def runs(frame, fn, X, y, params):
@@ -324,7 +338,8 @@ def assign(store, values):
     """
     for name, value in values.items():
         old = store.get(name) if isinstance(store, Mapping) else getattr(store, name, None)
-        if isinstance(old, np.ndarray) and old.shape == np.shape(value) and old.flags.writeable:
+        if (isinstance(old, np.ndarray) and old.shape == np.shape(value) and old.flags.writeable
+                and np.issubdtype(old.dtype, np.floating)):
             old[...] = value
         elif isinstance(store, Mapping):
             store[name] = np.array(value, dtype=np.float64)
