@@ -268,6 +268,19 @@ def test_per_sample_mean_is_the_batch_gradient_and_sum_is_n_times_it(reduce, fac
     assert all(np.allclose(grads[k], factor * ref[k], rtol=1e-10, atol=1e-14) for k in KEYS)
 
 
+def test_per_sample_with_flat_samples_and_ids_gives_each_sample_as_a_vector():
+    X, y, params, ref = problem(18)
+    seen = []
+
+    def backprop(x, t):
+        seen.append((x.shape, type(t)))
+        loss, cache = core.forward_loss(x[None, :], np.array([t]), params)
+        return loss, core.backward(cache, params)
+    loss, grads = adapt.per_sample(backprop, X, y, params, flat=True)
+    assert set(seen) == {((9,), int)} and len(seen) == 6
+    assert all(np.allclose(grads[k], ref[k], rtol=1e-10, atol=1e-14) for k in KEYS)
+
+
 def test_per_sample_gradients_whose_shape_changes_between_samples_are_a_fault():
     X, y, params, ref = problem(15)
     shapes = iter([(12,), (1, 12)] * 3)

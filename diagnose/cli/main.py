@@ -140,6 +140,7 @@ def check(file, seed, shape, as_json, timeout):
     FILE holds (a) forward_loss(X, y, params) and backward(cache, params), (b) a class
     TwoLayerNet(input_size, hidden_size, output_size) with params and loss(X, y, reg),
     or (c) loss_and_grads(X, y, params). It runs in a child process with a time limit.
+    Code of another shape gets a few lines of adapter (diagnose.adapt; `template --form`).
     """
     result = check_file(file, seed=seed, shape=shape, timeout=timeout)
     if as_json:
