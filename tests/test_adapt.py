@@ -434,3 +434,14 @@ def test_columns_code_under_the_default_rows_frame_is_told_to_declare_columns():
     assert err.value.exit_code == 2
     assert str(err.value).endswith("but runs in Frame('columns', weights='out_in', bias='column', "
                                    "labels='onehot_columns'): declare that frame")
+
+
+def test_a_per_sample_loss_that_is_not_a_number_is_one_line_naming_the_function():
+    X, y, params, ref = problem(19)
+
+    def backprop(x, t):
+        return {"loss": 1.0}, dict(ref)
+    with pytest.raises(adapt.AdapterError) as err:
+        adapt.per_sample(backprop, X, y, params)
+    assert err.value.exit_code == 1
+    assert str(err.value).startswith("backprop gave a loss that is not an array of numbers (dict: ")

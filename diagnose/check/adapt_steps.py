@@ -64,7 +64,7 @@ def one_step(step, store, params, frame, loss, lr, name):
     after = frame.param_names.unpack(store, name)
     estimate = {}
     for k in PARAM_KEYS:
-        a = np.asarray(after[k], dtype=np.float64)
+        a = array(after[k], frame.param_names.theirs(k), name)
         if a.shape != before[k].shape:
             raise AdapterError(f"{name} changed {frame.param_names.theirs(k)} from shape {before[k].shape} to "
                                f"{a.shape}: its update subtracts a gradient of another shape", FAULT)
@@ -72,9 +72,18 @@ def one_step(step, store, params, frame, loss, lr, name):
     return scalar(value, name), estimate
 
 
+def array(value, what, name):
+    """`value` as a float64 array; something that is not numbers is the code's fault, in one line."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise AdapterError(f"{name} gave {what} that is not an array of numbers "
+                           f"({type(value).__name__}: {exc})", FAULT) from None
+
+
 def scalar(value, name):
     """A loss as a float; a loss with more than one entry is the code's fault."""
-    arr = np.asarray(value, dtype=np.float64)
+    arr = array(value, "a loss", name)
     if arr.size != 1:
         raise AdapterError(f"{name} gave a loss of shape {arr.shape}; expected one number", FAULT)
     return float(arr.reshape(-1)[0])
@@ -148,7 +157,7 @@ def per_sample(fn, X, y, params, *, frame=None, loss=None, reduce="mean", flat=F
         t = int(y[i]) if frame.labels_as == "ids" else frame.y(y[i:i + 1], C)
         out = fn(x, t)
         value, g = pair(out, name) if loss is None else (loss(x, t), out)
-        grads = {k: np.asarray(v, dtype=np.float64) for k, v in frame.grad_names.unpack(g, name).items()}
+        grads = {k: array(v, frame.grad_names.theirs(k), name) for k, v in frame.grad_names.unpack(g, name).items()}
         total_loss += scalar(value, name)
         total = grads if total is None else add(total, grads, i, name, frame)
     scale = 1.0 / N if reduce == "mean" else 1.0  # mean over the batch, or the plain sum
