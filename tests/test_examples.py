@@ -95,7 +95,8 @@ def test_check_command_prints_the_columns_fault_as_one_error_line():
 def test_check_command_on_the_layer_objects_recipe_is_healthy():
     result = CliRunner().invoke(main, ["check", str(EXAMPLES / "layer_objects.py")])
     assert result.exit_code == 0
-    assert result.output.splitlines()[:2] == ["layer_objects.py: form (c), loss_and_grads", "verdict: healthy"]
+    lines = result.output.splitlines()
+    assert lines[0] == "layer_objects.py: form (c), loss_and_grads" and lines[1].startswith("verdict: healthy")
 
 
 # -- `diagnose template PATH --form NAME`: the blank adapter of each family ------------------------

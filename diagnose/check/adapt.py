@@ -159,6 +159,13 @@ class Frame:
     it unchanged); any other shape raises AdapterError (exit 1) naming both shapes, since
     reshaping it would hide the fault. A weight gradient is transposed back as it is, so a
     transposed one still reaches the check's shape stage, which names it.
+
+        FRAME = Frame("columns", params={"W1": "W_h", "b1": "b_h", "W2": "W_o", "b2": "b_o"}, grads="d")
+
+        def loss_and_grads(X, y, params):
+            Xc, Y, p = FRAME.inputs(X, y, params)      # Xc (D, N), Y (C, N), p["W_h"] (H, D) ...
+            cost, cache = forward(Xc, Y, p)
+            return cost, FRAME.grads(backward(cache, p), params)   # grads["dW_h"] ... -> W1 ...
     """
 
     def __init__(self, data="rows", *, weights=None, bias=None, labels=None, params=None, grads=None,
@@ -248,6 +255,12 @@ class Frame:
 
         When `fn` raises ValueError or IndexError in this frame but runs cleanly in the
         other layout (rows for columns or back), the error says which frame to declare.
+
+            @Frame(params=("W1", "b1", "W2", "b2")).wrap
+            def loss_and_grads(x, labels, weights):   # weights: a list in that order
+                scores, cache = forward(x, weights)
+                loss, dscores = softmax_cross_entropy(scores, labels)
+                return loss, backprop(dscores, cache, weights)   # a tuple in the same order
         """
         name = getattr(fn, "__name__", "loss_and_grads")
 
@@ -335,6 +348,10 @@ def assign(store, values):
     Where the store already holds an array of the same shape, the values are copied into
     it, so layer objects that keep a reference to it (Affine(W, b)) see the new values;
     otherwise the name is bound to a copy.
+
+        net = TwoLayerNet(D, H, C)             # its Affine layers hold net.params["W1"] ...
+        assign(net.params, params)             # the layers see the check's values
+        assign(net, FRAME.params(params))      # or attributes net.W1, net.b1 ...
     """
     for name, value in values.items():
         old = store.get(name) if isinstance(store, Mapping) else getattr(store, name, None)

@@ -27,11 +27,12 @@ def grads_from_update(step, store, params, *, frame=None, loss=None, lrs=LRS, na
     already updated (W2 -= lr * dW2 before dW1 is computed from W2): exit 1, its fault. `frame` gives the names, weight layout and bias shape of
     the stored weights (default: the canonical ones).
 
-        >>> net = Net(9, 12, 4)                               # doctest: +SKIP
-        >>> def step(lr):
-        ...     net.learning_rate = lr
-        ...     return net.train_step(X, y)
-        >>> loss, grads = grads_from_update(step, net, params)
+        net = Net(*params["W1"].shape, params["W2"].shape[1])
+
+        def step(lr):
+            net.learning_rate = lr
+            return net.train_step(X, y)
+        return grads_from_update(step, net, params, frame=Frame(bias="row"))
     """
     frame, name = frame or Frame(), name or function_name(step, "the update step")
     if frame.param_names.order:
@@ -146,6 +147,10 @@ def per_sample(fn, X, y, params, *, frame=None, loss=None, reduce="mean", flat=F
     cross-entropy the check expects; reduce="sum" gives the sums, for code whose update
     adds the per-sample gradients without dividing by the batch size (the check then
     reports the loss summed over the batch, which is what that code trains on).
+
+        FRAME = Frame("columns", params=(("b1", "b2"), ("W1", "W2")))
+        net.biases, net.weights = FRAME.params(params)
+        return per_sample(net.backprop, X, y, params, frame=FRAME, loss=net.cost)
     """
     frame, name = frame or Frame(), name or function_name(fn, "the per-sample function")
     if reduce not in ("mean", "sum"):
