@@ -445,3 +445,32 @@ def test_a_per_sample_loss_that_is_not_a_number_is_one_line_naming_the_function(
         adapt.per_sample(backprop, X, y, params)
     assert err.value.exit_code == 1
     assert str(err.value).startswith("backprop gave a loss that is not an array of numbers (dict: ")
+
+
+def test_a_grads_prefix_with_params_given_by_order_is_a_usage_error():
+    with pytest.raises(adapt.AdapterError) as err:
+        adapt.Frame(params=("W1", "b1", "W2", "b2"), grads="d")
+    assert (err.value.exit_code, str(err.value)) == (2, "Frame(grads='d'): a prefix needs params given by name, "
+                                                        "not by order")
+
+
+COUNTING = '''
+    import core
+    {kit}
+
+    def loss_and_grads(X, y, params):
+        with open({log!r}, "a") as f:
+            f.write("call\\n")
+        loss, cache = core.forward_loss(X, y, params)
+        return loss, core.backward(cache, params)
+'''
+
+
+def test_only_a_file_that_imports_the_kit_is_called_once_before_the_diagnosis(tmp_path):
+    calls = {}
+    for kit in ("", "from diagnose import adapt"):
+        log = tmp_path / f"log{len(calls)}.txt"
+        result = check_file(write(tmp_path, f"net{len(calls)}.py", COUNTING.format(kit=kit, log=str(log))))
+        assert result.report.verdict == "healthy"
+        calls[kit] = (len(log.read_text().splitlines()), result.report.forward_calls)
+    assert calls["from diagnose import adapt"] == (calls[""][0] + 1, calls[""][1])
