@@ -1,4 +1,5 @@
-"""FAULTY: dW2 is computed from the pre-activation z1. A class that keeps its weights and, after backward(), its gradients as attributes (self.dW1 ...).
+"""FAULTY: dW2 is computed from the pre-activation z1.
+A class that keeps its weights and, after backward(), its gradients as attributes (self.dW1 ...).
 
 Rows layout, weights (in, out), biases (1, H). Check it with:  diagnose check examples/class_stores_grads_fault.py
 """

@@ -1,4 +1,5 @@
-"""FAULTY: W2 is updated before delta2 is computed from it. A class whose train_step() updates its weights in place and returns only the loss.
+"""FAULTY: W2 is updated before delta2 is computed from it.
+A class whose train_step() updates its weights in place and returns only the loss.
 
 Rows layout, weights (in, out), biases (1, H). Check it with:  diagnose check examples/class_updates_in_place_fault.py
 """

@@ -1,4 +1,5 @@
-"""FAULTY: db1 is summed without keepdims, shape (n_h,). Columns layout, deeplearning.ai style: X (n_x, m), W (n_out, n_in), b (n_out, 1), Y one-hot (n_y, m).
+"""FAULTY: db1 is summed without keepdims, shape (n_h,).
+Columns layout, deeplearning.ai style: X (n_x, m), W (n_out, n_in), b (n_out, 1), Y one-hot (n_y, m).
 
 Check it with:  diagnose check examples/columns_functions_fault.py
 """

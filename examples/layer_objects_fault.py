@@ -1,4 +1,5 @@
-"""FAULTY: SoftmaxWithLoss.backward forgets to divide by the batch size. Layer objects in the style of "Deep Learning from Scratch": Affine, Relu, SoftmaxWithLoss, each with
+"""FAULTY: SoftmaxWithLoss.backward forgets to divide by the batch size.
+Layer objects in the style of "Deep Learning from Scratch": Affine, Relu, SoftmaxWithLoss, each with
 forward/backward and .dW/.db; the net's gradient(x, t) collects them. Rows layout, W (in, out), b (out,).
 
 Check it with:  diagnose check examples/layer_objects_fault.py

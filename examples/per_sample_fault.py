@@ -1,4 +1,5 @@
-"""FAULTY: the hidden delta misses the ReLU derivative. Per-sample code in the style of "Neural Networks and Deep Learning": backprop(x, y) on one column
+"""FAULTY: the hidden delta misses the ReLU derivative.
+Per-sample code in the style of "Neural Networks and Deep Learning": backprop(x, y) on one column
 vector x (n_in, 1) and a one-hot column y, returning (nabla_b, nabla_w) as lists; update_mini_batch sums them.
 
 Check it with:  diagnose check examples/per_sample_fault.py

@@ -1,4 +1,5 @@
-"""FAULTY: dscores is never divided by n. Rows layout, free functions with their own names; the weights travel as a tuple (w1, b1, w2, b2).
+"""FAULTY: dscores is never divided by n.
+Rows layout, free functions with their own names; the weights travel as a tuple (w1, b1, w2, b2).
 
 Check it with:  diagnose check examples/rows_functions_fault.py
 """

@@ -24,8 +24,9 @@ def grads_from_update(step, store, params, *, frame=None, loss=None, lrs=LRS, na
     changes at the same lr (momentum, a schedule, Adagrad, RMSprop) or whose entries are
     all the same size (Adam) raises AdapterError with exit 2: such an update is not a
     gradient. A step that repeats but is not proportional to lr uses weights it has
-    already updated (W2 -= lr * dW2 before dW1 is computed from W2): exit 1, its fault. `frame` gives the names, weight layout and bias shape of
-    the stored weights (default: the canonical ones).
+    already updated (W2 -= lr * dW2 before dW1 is computed from W2): exit 1, its fault.
+    `frame` gives the names, weight layout and bias shape of the stored weights (default:
+    the canonical ones).
 
         net = Net(*params["W1"].shape, params["W2"].shape[1])
 
