@@ -1,6 +1,5 @@
 """`diagnose drill` end to end: every mode with right and wrong answers, driven through stdin."""
 import inspect
-import io
 import re
 
 import click
@@ -15,6 +14,7 @@ from diagnose.cli.main import main
 from diagnose.practice.drill import Drill, Mode, run
 from diagnose.practice.rounds import faulty_lines, mutant_lines
 from diagnose.practice.store import Outcome, Progress, Store, read_progress, write_progress
+from drill_io import Person, Typist
 
 
 def invoke(tmp_path, *args, input=""):
@@ -29,31 +29,6 @@ def play(drill, answers, store_path):
     def cmd():
         run(drill, Store(store_path, lambda message: click.echo(message, err=True)))
     return CliRunner().invoke(cmd, input=answers)
-
-
-class Typist(io.RawIOBase):
-    """stdin that hands over one line per read; a callable line runs only when the drill asks for it.
-
-    So a test can edit a file between two prompts, or press Ctrl-C (raise KeyboardInterrupt) mid-drill.
-    """
-
-    def __init__(self, lines):
-        self.lines, self.pending = list(lines), b""
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        if not len(buffer):  # click probes the stream with read(0): that must not type a line
-            return 0
-        if not self.pending:
-            if not self.lines:
-                return 0
-            line = self.lines.pop(0)
-            self.pending = ((line() if callable(line) else line) + "\n").encode()
-        n = min(len(buffer), len(self.pending))
-        buffer[:n], self.pending = self.pending[:n], self.pending[n:]
-        return n
 
 
 # -- symptoms ----------------------------------------------------------------------------
@@ -252,23 +227,6 @@ def test_ctrl_c_ends_cleanly_with_the_score_saved(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Score: 0/1 right (stopped after 1 of 3 rounds)." in result.output
     assert read_progress(tmp_path / "p.json").modes["code"].attempts == 1
-
-
-class Person:
-    """Types answers into a Typist, each after some seconds on a fake clock the drill reads."""
-
-    def __init__(self):
-        self.now = 0.0
-
-    def clock(self):
-        return self.now
-
-    def types(self, text, seconds):
-        """A Typist line: `seconds` pass, then `text` is entered."""
-        def line():
-            self.now += seconds
-            return text
-        return line
 
 
 @pytest.mark.parametrize("seconds, outcome", [(2.0, Outcome.RIGHT), (30.0, Outcome.LATE)])

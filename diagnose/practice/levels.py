@@ -81,24 +81,18 @@ def right_of_last(history, number):
 
 def current(history, pinned=None):
     """(level number, why) from the history of rounds; a pinned level wins."""
-    top = max(levels())
     if pinned is not None:
         return pinned, "chosen with --level"
+    top = max(levels())
     number = 1
-    while number < top:
-        right, rounds = right_of_last(history, number)
-        if right < PROMOTE_RIGHT:
-            break
+    while number < top and right_of_last(history, number)[0] >= PROMOTE_RIGHT:
         number += 1
-    if number == 1 and not right_of_last(history, 1)[1]:
-        return 1, f"where everyone starts; {PROMOTE_RIGHT} right of your last {WINDOW} rounds here move you up"
-    if number > 1 and number == top:
-        right, rounds = right_of_last(history, number - 1)
-        return number, f"the top level: {right} of your last {rounds} level-{number - 1} rounds were right"
-    right, rounds = right_of_last(history, number)
-    moved = ""
+    rule = f"{PROMOTE_RIGHT} right of your last {WINDOW} here move you up"
     if number > 1:
-        below, of = right_of_last(history, number - 1)
-        moved = f"{below} of your last {of} level-{number - 1} rounds were right; "
-    return number, (f"{moved}{right} of your last {rounds} rounds at this level right, "
-                    f"{PROMOTE_RIGHT} of {WINDOW} move you up")
+        below, rounds = right_of_last(history, number - 1)
+        why = f"{below} of your last {rounds} level-{number - 1} rounds were right"
+        return number, why if number == top else f"{why}; {rule}"
+    right, rounds = right_of_last(history, 1)
+    if not rounds:
+        return 1, f"where everyone starts; {rule}"
+    return 1, f"{right} of your last {rounds} rounds here were right; {rule}"
