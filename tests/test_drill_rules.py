@@ -229,3 +229,16 @@ def test_stats_show_levels_and_accuracy_by_day(tmp_path):
     assert re.search(r"\d{4}-\d\d-\d\d  \|#{20}\|  100%  \(2/2\)", result.output)
     doc = CliRunner().invoke(main, ["stats", "--store", str(tmp_path / "p.json"), "--json"]).output
     assert '"rounds": 4' in doc and '"right": 3' in doc
+
+
+def test_piped_stdin_to_the_real_command_loses_no_line(tmp_path):
+    """Each answer line reaches its own prompt when stdin is a real pipe (no read-ahead swallows lines)."""
+    import subprocess
+    import sys
+    answers = "12\nr\nx\n0\n"  # an answer; then `r` (the full report), a bad answer, the answer
+    proc = subprocess.run([sys.executable, "-m", "diagnose", "drill", "--mode", "code", "--rounds", "2", "--seed", "5",
+                           "--bug", "mask_a1", "--store", str(tmp_path / "p.json")],
+                          input=answers, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "Score: 1/2 right." in proc.stdout
+    assert proc.stdout.count("(type a line number from 1 to") == 1

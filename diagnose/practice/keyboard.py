@@ -9,6 +9,7 @@ click.Abort, as click.prompt does.
 """
 import os
 import queue
+import sys
 import threading
 
 import click
@@ -34,7 +35,12 @@ class Keyboard:
         self.pending = None  # a queue with the outcome of the read in flight, if any
 
     def _stdin(self):
-        return self.stream if self.stream is not None else click.get_text_stream("stdin")
+        """The stream lines come from: the one given, else sys.stdin (which click's CliRunner replaces).
+
+        Not click.get_text_stream: it wraps stdin anew on each call, and each wrapper's read-ahead
+        buffer would swallow lines the next one never sees.
+        """
+        return self.stream if self.stream is not None else sys.stdin
 
     def _read(self):
         """One line without its newline; click.Abort at end of input."""

@@ -49,21 +49,24 @@ def diffs(item):
     return "\n".join(bugs.diff(f).rstrip("\n") for f in faults_of(item))
 
 
-def reveal(session, item, report=None, where=""):
+def diagnosed(session, item):
+    """The diagnoser's report on the item's mutant, at a fresh probe seed."""
+    return diagnose(bugs.make_mutant(*faults_of(item)), seed=session.probe_seed())
+
+
+def reveal(session, item, report, where=""):
     """After the answer: what it was, the evidence, the diff; the full report kept for `r`."""
     click.echo(named(item, where))
-    if report is not None:
-        click.echo(evidence(report))
+    click.echo(evidence(report))
     click.echo(diffs(item))
-    if report is not None:
-        session.offer_report(report.text())
+    session.offer_report(report.text())
 
 
 # -- symptoms: name the fault from what the diagnoser observed --------------------------------
 
 def symptoms_round(session, item, ids):
     """Show the observations of the mutant (no conclusions), ask for the fault, then reveal."""
-    report = diagnose(bugs.make_mutant(*faults_of(item)), seed=session.probe_seed())
+    report = diagnosed(session, item)
     click.echo("What the diagnoser observed:\n")
     click.echo(observations(report).rstrip("\n"))
     count = len(truth(item))
@@ -113,7 +116,7 @@ def code_round(session, item):
     faulty = sorted(faulty_lines(fault)) if truth(item) != {HEALTHY} else [0]
     outcome = session.scored(line in faulty, seconds)
     where = ("line " if len(faulty) == 1 else "lines ") + ", ".join(map(str, faulty))
-    reveal(session, item, where=where if faulty != [0] else "")
+    reveal(session, item, diagnosed(session, item), where=where if faulty != [0] else "")
     return Result(item, outcome, seconds)
 
 
@@ -169,7 +172,7 @@ def fix_round(session, item, index):
     click.echo("Each check shows what the diagnoser observed, not its verdict.")
     attempt = repair(session, path, session.probe_seed(), reveal=False, clues=fix_clues(text))
     outcome = session.scored(attempt.healthy, attempt.seconds)
-    reveal(session, item)
+    reveal(session, item, diagnosed(session, item))
     return Result(item, outcome, attempt.seconds, attempt.hints)
 
 
