@@ -49,13 +49,14 @@ def table(rows):
         for row in rows)
 
 
-def tally_table(tallies, heading):
-    """One row per tally: seen, right, streak, box, last seen, median answer time."""
-    rows = [(heading, "seen", "right", "streak", "box", "last seen", "median time")]
+def tally_table(tallies, heading, leitner=True):
+    """One row per tally: seen, right, streak, (box and last seen for faults and topics), median answer time."""
+    rows = [(heading, "seen", "right", "streak") + (("box", "last seen") if leitner else ()) + ("median time",)]
     for key, t in tallies.items():
         s = tally_summary(t)
         median = "-" if s["median_seconds"] is None else f"{s['median_seconds']:.1f} s"
-        rows.append((key, str(t.attempts), str(t.right), str(t.streak), str(t.box), s["last_seen"] or "-", median))
+        boxes = (str(t.box), s["last_seen"] or "-") if leitner else ()
+        rows.append((key, str(t.attempts), str(t.right), str(t.streak)) + boxes + (median,))
     return table(rows)
 
 
@@ -88,10 +89,10 @@ def stats_text(progress, path, order=()):
     faults.update({k: t for k, t in progress.faults.items() if k not in faults})
     levels = {f"level {k}": t for k, t in sorted(progress.levels.items())}
     parts = [f"Progress in {path}"]
-    for tallies, heading in ((faults, "fault"), (progress.modes, "mode"), (levels, "level"),
-                             (progress.topics, "quiz topic")):
+    for tallies, heading, leitner in ((faults, "fault", True), (progress.modes, "mode", False),
+                                      (levels, "level", False), (progress.topics, "quiz topic", True)):
         if tallies:
-            parts.append(tally_table(tallies, heading))
+            parts.append(tally_table(tallies, heading, leitner))
     if progress.history:
         parts.append(accuracy_chart(progress.history))
     if progress.interviews:
