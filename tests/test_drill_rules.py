@@ -242,3 +242,22 @@ def test_piped_stdin_to_the_real_command_loses_no_line(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Score: 1/2 right." in proc.stdout
     assert proc.stdout.count("(type a line number from 1 to") == 1
+
+
+def test_implement_hints_name_the_call_that_fails_never_a_pass(tmp_path):
+    result = CliRunner().invoke(main, ["drill", "--mode", "implement", "--no-watch", "--workdir", str(tmp_path / "w"),
+                                       "--store", str(tmp_path / "p.json")], input="h\nh\nh\nq\n")
+    assert ("hint 1/3: forward_loss fails during the stage 'shapes and types': NotImplementedError: "
+            "forward_loss: compute the loss and the cache") in result.output
+    assert "every stage passes" not in result.output
+    line = int(re.search(r"hint 3/3: line (\d+) of the file, in forward_loss\(\), is where it fails",
+                         result.output).group(1))
+    assert "raise NotImplementedError" in (tmp_path / "w" / "round1_net.py").read_text().splitlines()[line - 1]
+    assert "verdict:" not in result.output  # implement hides the verdict too
+
+
+def test_with_watch_on_enter_still_checks_at_once(tmp_path):
+    drill = Drill(mode=Mode.FIX, rounds=1, pool=("no_copy",), workdir=tmp_path / "w", poll=0.05)
+    result = play(drill, "\n\nq\n", tmp_path / "p.json")
+    assert result.output.count("Not healthy yet") == 2 and "(saved)" not in result.output
+    assert "Wrong.\nIt was no_copy" in result.output

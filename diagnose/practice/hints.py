@@ -11,8 +11,13 @@ STEPS = 3
 
 
 def stage_hint(report):
-    """Step 1: the first stage that fails, or that every stage passes."""
-    stages = failing_stages(report) if report is not None else []
+    """Step 1: what fails first: the file itself, a call that raised, or the first failing stage."""
+    if report is None:
+        return "the file could not be checked at all: fix the error the check printed first"
+    if report.failure is not None:
+        f = report.failure
+        return f"{f.call} fails during the stage '{f.stage}': {f.message}"
+    stages = failing_stages(report)
     if not stages:
         return "every stage passes on the last check: press Enter to check again"
     return f"look at the stage '{stages[0].value}' first" + (
@@ -36,6 +41,8 @@ def tensor_hint(report, lines=()):
     names = [n for n in (assigned_name(line) for line in lines) if n]
     if names:
         return "the tensor to look at: " + ", ".join(dict.fromkeys(names))
+    if report is not None and report.failure is not None:
+        return f"start with what {report.failure.call} computes"
     tensors = failing_tensors(report) if report is not None else []
     if tensors:
         return "the gradients that fail the check: " + ", ".join(f"d{t}" for t in tensors)
@@ -46,6 +53,10 @@ def line_hint(where=(), report=None):
     """Step 3: the line itself (for a mutant: `where` holds (line number, function) pairs), else the fix."""
     if where:
         return "; ".join(f"line {n} of the file, in {function}()" for n, function in where)
+    raised = re.findall(r"line (\d+), in (\w+)", "\n".join(report.failure.trace)) if report and report.failure else []
+    if raised:
+        n, function = raised[-1]
+        return f"line {n} of the file, in {function}(), is where it fails"
     if report is not None and report.fix:
         return "the line to write: " + "; ".join(line.split(": ", 1)[-1] for line in report.fix.splitlines())
     return "compare your code line by line with the formulas in the note (dZ2 = (P - onehot(y)) / N first)"

@@ -80,10 +80,14 @@ class Keyboard:
             return self._take()
         return self._read()
 
-    def line_or_change(self, prompt, path, clock, deadline=None, poll=POLL_SECONDS):
-        """Show prompt; return the line typed, or CHANGED when path is saved, or TIMEOUT at the deadline."""
+    def line_or_change(self, prompt, path, clock, deadline=None, poll=POLL_SECONDS, since=None):
+        """Show prompt; return the line typed, or CHANGED when path is saved, or TIMEOUT at the deadline.
+
+        `since` is the file's signature when it was last checked (default: now), so a save made
+        while a check was running is not missed.
+        """
         click.echo(f"{prompt} ", nl=False)
-        before = signature(path)
+        before = signature(path) if since is None else since
         self._start()
         while True:
             text = self._take(timeout=poll)

@@ -11,7 +11,7 @@ import click
 from diagnose.check.isolate import check_file
 from diagnose.practice import hints
 from diagnose.practice.conceal import observations
-from diagnose.practice.keyboard import CHANGED, TIMEOUT
+from diagnose.practice.keyboard import CHANGED, TIMEOUT, signature
 from diagnose.practice.quiz import InvalidAnswer
 
 GIVE_UP = "give up"
@@ -64,13 +64,14 @@ def check_text(result, reveal):
     return observations(result.report)
 
 
-def next_action(session, path, deadline):
-    """The person's next action: typed, or CHECK when the watched file is saved, or QUIT at the deadline."""
+def next_action(session, path, deadline, since):
+    """The person's next action: typed, or CHECK when the watched file has changed since `since` (its
+    signature at the last check), or TIMEOUT at the deadline."""
     prompt = f"Enter: check {path.name}; h: hint; q: give up >"
     drill = session.drill
     while True:
         if drill.watch or deadline is not None:
-            text = session.keyboard.line_or_change(prompt, path, drill.clock, deadline, drill.poll)
+            text = session.keyboard.line_or_change(prompt, path, drill.clock, deadline, drill.poll, since)
             if text in (CHANGED, TIMEOUT):
                 return CHECK if text == CHANGED else TIMEOUT
         else:
@@ -90,8 +91,9 @@ def repair(session, path, seed, reveal, clues=Clues(), deadline=None):
     """Check path on Enter or save, give hints on `h`, until healthy, given up or past the deadline."""
     drill = session.drill
     start, submissions, used, report = drill.clock(), 0, 0, None
+    since = signature(path)
     while True:
-        action = next_action(session, path, deadline)
+        action = next_action(session, path, deadline, since)
         if action == TIMEOUT:
             click.echo("Time is up.")
         if action in (QUIT, TIMEOUT):
@@ -102,6 +104,7 @@ def repair(session, path, seed, reveal, clues=Clues(), deadline=None):
             used = min(used + 1, hints.STEPS)
             click.echo(f"hint {used}/{hints.STEPS}: {hints.hint(used, report, clues.lines, clues.where)}")
             continue
+        since = signature(path)
         result = check_file(path, seed=seed)
         submissions += 1
         report = result.report

@@ -29,7 +29,7 @@ FILE_NAME = "progress.json"
 VERSION = 1
 MAX_TIMES = 50  # answer times kept per tally: enough for a stable median
 MAX_BOX = 5  # Leitner boxes 1..5; 0 means never answered
-MAX_HISTORY = 5000  # rounds kept for levels and the accuracy chart
+MAX_HISTORY = 2000  # rounds kept for levels and the accuracy chart
 
 
 class StoreError(Exception):
@@ -135,7 +135,7 @@ class Entry:
 
     @classmethod
     def from_dict(cls, doc):
-        if not (_number_or_none(doc["when"]) and isinstance(doc["mode"], str) and isinstance(doc["item"], str)
+        if not (doc["when"] is not None and _number_or_none(doc["when"]) and isinstance(doc["mode"], str) and isinstance(doc["item"], str)
                 and (doc["level"] is None or _count(doc["level"])) and _count(doc.get("hints", 0))):
             raise ValueError("history entry malformed")
         return cls(float(doc["when"]), doc["mode"], doc["level"], doc["item"], Outcome(doc["outcome"]),
@@ -163,7 +163,7 @@ class Scorecard:
     def from_dict(cls, doc):
         card = cls(**{k: doc[k] for k in cls.__dataclass_fields__ if k in doc})
         counts = (card.submissions, card.hints, card.followups_right, card.followups_asked)
-        if not (all(_count(c) for c in counts) and isinstance(card.healthy, bool)
+        if not (all(_count(c) for c in counts) and isinstance(card.healthy, bool) and isinstance(card.net, str)
                 and all(_number_or_none(v) and v is not None for v in (card.when, card.minutes, card.seconds))):
             raise ValueError("interview scorecard malformed")
         return card
