@@ -192,3 +192,11 @@ def test_update_merges_into_what_is_on_disk(tmp_path):
     first.update(add)
     assert second.update(add).modes["quiz"].attempts == 2
     assert read_progress(path).modes["quiz"].attempts == 2
+
+
+def test_stats_reads_a_read_only_store(tmp_path):
+    path = tmp_path / "p.json"
+    write_progress(path, Progress().recorded("faults", "labels_n1", Outcome.RIGHT, 1.0))
+    path.chmod(0o444)
+    result = CliRunner().invoke(main, ["stats", "--store", str(path)])
+    assert result.exit_code == 0 and "labels_n1" in result.output

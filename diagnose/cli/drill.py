@@ -32,10 +32,10 @@ def warn(message):
     click.echo(message, err=True)
 
 
-def open_store(store_path):
+def open_store(store_path, writing=True):
     """The Store for --store (or the variable, or the default); an unusable path is a usage error."""
     try:
-        return Store(resolve_path(store_path), warn, create_parent=is_default(store_path))
+        return Store(resolve_path(store_path), warn, create_parent=is_default(store_path), writing=writing)
     except StoreError as error:
         raise StoreUnusable(str(error)) from None
 
@@ -93,7 +93,7 @@ def drill(mode, rounds, seed, bug_id, level, time_limit, minutes, workdir, watch
 def stats(store_path, as_json):
     """Your progress: per fault seen, right, streak, Leitner box and last seen; per mode and level;
     accuracy by day; mock interviews."""
-    store = open_store(store_path)
+    store = open_store(store_path, writing=False)
     progress = store.load()
     if as_json:
         click.echo(json.dumps(stats_dict(progress, store.path), indent=2))

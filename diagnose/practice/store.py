@@ -270,7 +270,7 @@ def refuse_unless_regular(shown, st):
                          "give the path of a JSON file with --store")
 
 
-def target_path(path, create_parent):
+def target_path(path, create_parent, writing=True):
     """The file the store reads and writes: a symlink's target, checked.
 
     StoreError if it exists but is not a writable regular file, or if its directory is missing and
@@ -289,7 +289,7 @@ def target_path(path, create_parent):
     except OSError as error:
         raise StoreError(f"progress store {path} cannot be used: {error.strerror or error}") from None
     refuse_unless_regular(path, st)
-    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+    if writing and (not st.st_mode & 0o222 or not os.access(target, os.W_OK)):
         raise StoreError(f"progress store {path} is read-only; make it writable (chmod u+w) or give another --store")
     return target
 
@@ -385,12 +385,13 @@ class Store:
     Construction raises StoreError for a path that cannot be a store; after that, problems
     (a corrupt file, a failed write) become one-line warnings through `warn`, never exceptions.
     `create_parent` is for the default location only: its directory is made at the first write.
+    `writing=False` (for `stats`) accepts a read-only file.
     """
 
-    def __init__(self, path, warn, create_parent=False):
+    def __init__(self, path, warn, create_parent=False, writing=True):
         self.path = Path(path)
         self.warn = warn
-        self.target = target_path(self.path, create_parent)
+        self.target = target_path(self.path, create_parent, writing)
         self.create_parent = create_parent
         self._save_failed = False
 
@@ -422,6 +423,8 @@ class Store:
         """The saved progress (under the lock, so a corrupt file is moved aside by one drill only)."""
         if not self.target.parent.is_dir():  # the default location before its first write
             return Progress()
+        if not os.access(self.target.parent, os.W_OK):  # no lock file possible: read as is
+            return self._read()
         try:
             with locked(self.target):
                 return self._read()
