@@ -261,3 +261,10 @@ def test_with_watch_on_enter_still_checks_at_once(tmp_path):
     result = play(drill, "\n\nq\n", tmp_path / "p.json")
     assert result.output.count("Not healthy yet") == 2 and "(saved)" not in result.output
     assert "Wrong.\nIt was no_copy" in result.output
+
+
+def test_r_is_never_taken_as_a_fault_prefix(tmp_path):
+    drill = Drill(mode=Mode.SYMPTOMS, rounds=1, pool=("relu_no_mask",))  # relu_no_mask starts with r
+    result = play(drill, "r\nrelu_no\n", tmp_path / "p.json")
+    assert "(no report yet: it comes after an answer)" in result.output
+    assert "Right.\nIt was relu_no_mask" in result.output

@@ -78,8 +78,7 @@ def next_action(session, path, deadline, since):
             text = session.keyboard.line(prompt)
         if deadline is not None and drill.clock() >= deadline:
             return TIMEOUT  # whatever was typed, it came too late
-        if text.strip().lower() == "r" and session.last_report:
-            click.echo(session.last_report.rstrip("\n"))  # the previous round's full report
+        if session.showed_report(text):
             continue
         try:
             return parse_action(text)

@@ -82,19 +82,25 @@ class Session:
     def ask(self, prompt, parse):
         """Prompt until parse(text) accepts it, with parse's hint after each invalid answer.
 
-        `r` shows the previous round's full report and asks again. Returns (parse's value, seconds
+        `r` shows the previous round's full report and asks again (so `r` never names a fault). Returns (parse's value, seconds
         from the first prompt). End of input and Ctrl-C raise click.Abort.
         """
         start = self.drill.clock()
         while True:
             text = self.keyboard.line(prompt)
-            if text.strip().lower() == "r" and self.last_report:
-                click.echo(self.last_report.rstrip("\n"))
+            if self.showed_report(text):
                 continue
             try:
                 return parse(text), self.drill.clock() - start
             except InvalidAnswer as hint:
                 click.echo(f"  ({hint})")
+
+    def showed_report(self, text):
+        """If text is `r`: show the previous round's full report (or say there is none yet); True then."""
+        if text.strip().lower() != "r":
+            return False
+        click.echo(self.last_report.rstrip("\n") if self.last_report else "  (no report yet: it comes after an answer)")
+        return True
 
     def scored(self, right, seconds):
         """judge() the answer and say so in one line; returns the Outcome."""
