@@ -25,6 +25,12 @@ def seed_option(f):
     return click.option("--seed", type=int, default=0, show_default=True, help="Seed for the probe data.")(f)
 
 
+def strict_option(f):
+    """`--strict`: a caution fails the command too (exit 1)."""
+    return click.option("--strict", is_flag=True,
+                        help="Exit 1 on a caution too (code that is right but fragile), not only on a fault.")(f)
+
+
 def emit_json(doc):
     """Print one JSON document on stdout."""
     click.echo(json.dumps(doc, indent=2))
@@ -73,19 +79,21 @@ def _parse_shape(ctx, param, value):
 @seed_option
 @shape_option
 @json_option
-def run(bug_id, run_every, full, seed, shape, as_json):
+@strict_option
+def run(bug_id, run_every, full, seed, shape, as_json, strict):
     """Diagnose a catalogued mutant from behaviour alone; exit 0 when the verdict is the injected fault."""
     if bool(bug_id) == run_every:
         raise click.UsageError("give exactly one of --bug ID or --all")
     if full and run_every:
         raise click.UsageError("--full checks one subject entry by entry: use it with --bug ID, not --all")
-    ok = echo_all(seed, shape, as_json) if run_every else echo_one(bug_id, seed, shape, full, as_json)
-    raise SystemExit(0 if ok else 1)
+    rows = run_all(seed, shape) if run_every else [run_one(bug_id, seed, shape)]
+    ok = echo_all(rows, as_json) if run_every else echo_one(rows[0], seed, shape, full, as_json)
+    cautioned = strict and any(row.report.cautions for row in rows)
+    raise SystemExit(0 if ok and not cautioned else 1)
 
 
-def echo_all(seed, shape, as_json):
+def echo_all(rows, as_json):
     """`run --all`: the table or its JSON; True when every row is right."""
-    rows = run_all(seed, shape)
     ok = all(row.right for row in rows)
     if as_json:
         emit_json({"rows": [row.to_dict() for row in rows], "all_right": ok})
@@ -94,13 +102,15 @@ def echo_all(seed, shape, as_json):
     return ok
 
 
-def echo_one(bug_id, seed, shape, full, as_json):
+def echo_one(row, seed, shape, full, as_json):
     """`run --bug ID [--full]`: the report (and the full check) or one JSON document; True when right."""
-    row = run_one(bug_id, seed, shape)
-    doc = {**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "right": row.right}
+    bug_id = row.bug
+    doc = {**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "expected_caution": row.caution,
+           "right": row.right}
     if not as_json:
         click.echo(row.report.text(), nl=False)
-        click.echo(f"injected: {row.expected}; verdict {'right' if row.right else 'WRONG'}")
+        expected = "" if row.expected_words == row.bug else f"; expected: {row.expected_words}"
+        click.echo(f"injected: {row.bug}{expected}; verdict {'right' if row.right else 'WRONG'}")
     if full:
         table = full_with_progress(bug_id, seed, shape)
         doc["full"] = table.to_dict()
@@ -133,7 +143,8 @@ class CheckError(click.ClickException):
 @json_option
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
               help="Seconds the file's code may run in its child process.")
-def check(file, seed, shape, as_json, timeout):
+@strict_option
+def check(file, seed, shape, as_json, timeout, strict):
     """Diagnose your own implementation in FILE: exit 0 healthy, 1 a fault or a failure, 2 unusable file.
 
     FILE holds (a) forward_loss(X, y, params) and backward(cache, params), (b) a class
@@ -141,13 +152,15 @@ def check(file, seed, shape, as_json, timeout):
     or (c) loss_and_grads(X, y, params). It runs in a child process with a time limit.
     """
     result = check_file(file, seed=seed, shape=shape, timeout=timeout)
+    cautioned = strict and result.exit_code == 0 and bool(getattr(result.report, "cautions", ()))
+    exit_code = 1 if cautioned else result.exit_code
     if as_json:
-        emit_json(result.to_dict())
+        emit_json({**result.to_dict(), "exit_code": exit_code})
     elif result.report is None:
         raise CheckError(result.error, result.exit_code)
     else:
         click.echo(result.text(), nl=False)
-    raise SystemExit(result.exit_code)
+    raise SystemExit(exit_code)
 
 
 @main.command()
