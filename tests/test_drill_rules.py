@@ -23,7 +23,7 @@ from drill_io import Person, Typist
 
 ALL_ITEMS = [f.id for f in bugs.FAULTS] + list(levels.checklist_pairs())
 TELLTALES = ("=>", "(= ", "= N)", "N x N", "masked by", "before the mask", "pre-activation", "without the bias",
-             "-1/N at every class")
+             "-1/N at every class", "sum over the batch")
 
 
 def play(drill, answers, store_path):
@@ -268,3 +268,10 @@ def test_r_is_never_taken_as_a_fault_prefix(tmp_path):
     result = play(drill, "r\nrelu_no\n", tmp_path / "p.json")
     assert "(no report yet: it comes after an answer)" in result.output
     assert "Right.\nIt was relu_no_mask" in result.output
+
+
+def test_fix_rounds_skip_faults_whose_only_flaw_is_a_caution():
+    from diagnose.practice.drill import eligible
+    fix = eligible(Drill(mode=Mode.FIX), 2)
+    assert "log_no_eps" not in fix and "missing_div_n" in fix
+    assert "log_no_eps" in eligible(Drill(mode=Mode.SYMPTOMS), 2)  # its inf loss is there to be named

@@ -26,6 +26,7 @@ OBSERVATION_RULES = (
     (re.compile(r" \(= [^)]*\)"), ""),  # "(= N with N = 6)", "(= 1/N with N = 6)"
     (re.compile(r"\(ratio ([-\d.e+]+) = [^)]*\)"), r"(ratio \1)"),  # "(ratio 6.0000 = N)"
     (re.compile(r"; it equals the mean of -log P\[i, y_j\] over all N x N pairs"), ""),
+    (re.compile(r": N = (\d+) times it, the sum over the batch \([^)]*\)"), r": \1 times it"),
     (re.compile(r"^(dZ1 recovered from dW1 and db1|the dZ1 whose dW1 and db1 the subject returns) "
                 r"equals \(dZ2 W2\^T\) masked by .*$"),
      r"\1 does not equal (dZ2 W2^T) * (Z1 > 0)"),

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import click
 
+from diagnose.engine.remedies import is_caution
 from diagnose.practice import levels, quiz, schedule
 from diagnose.practice.answers import menu_ids
 from diagnose.practice.interview import interview
@@ -39,7 +40,10 @@ def eligible(drill, level):
         return quiz.TOPICS
     if drill.pool:
         return drill.pool
-    return levels.levels()[level].items(mode_takes_pairs=drill.mode is not Mode.CODE)
+    items = levels.levels()[level].items(mode_takes_pairs=drill.mode is not Mode.CODE)
+    if drill.mode is Mode.FIX:  # a file whose only flaw is a caution already checks healthy: no round
+        items = tuple(i for i in items if not all(is_caution(f) for f in levels.fault_ids(i)))
+    return items
 
 
 def play_round(session, progress, index, asked):
