@@ -282,6 +282,7 @@ def test_missed_faults_come_back_in_later_drills(tmp_path):
     ["--mode", "nope"], ["--bug", "nope"], ["--rounds", "0"], ["--time-limit", "0"],
     ["--mode", "quiz", "--bug", "labels_n1"], ["--mode", "implement", "--bug", "labels_n1"],
     ["--level", "4"], ["--level", "0"], ["--bug", "labels_n1", "--level", "2"], ["--minutes", "0"],
+    ["--mode", "interview", "--rounds", "2"],
 ])
 def test_usage_errors_exit_2_without_a_traceback(tmp_path, args):
     result = invoke(tmp_path, *args)

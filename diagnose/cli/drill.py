@@ -72,6 +72,8 @@ def drill(mode, rounds, seed, bug_id, level, time_limit, minutes, workdir, watch
         raise click.UsageError(f"--bug applies to the symptoms, code and fix modes, not {mode.value}")
     if bug_id and level:
         raise click.UsageError("give --bug ID or --level N, not both")
+    if rounds and mode is Mode.INTERVIEW:
+        raise click.UsageError("--rounds does not apply to the interview: its length is --minutes")
     settings = Drill(
         mode=mode,
         rounds=rounds or DEFAULT_ROUNDS.get(mode, 5),
