@@ -95,6 +95,11 @@ def test_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch
     b'{"version": 1, "faults": {"labels_n1": {"attempts": -1}}}',
     b'{"version": 1, "faults": {"labels_n1": {"attempts": 1, "right": 5, "late": 0, "streak": 0, '
     b'"best_streak": 0, "times": []}}}',
+    b"[" * 100_000,
+    b'{"version": 1, "faults": {"labels_n1": {"attempts": 1, "right": 1, "late": 0, "streak": 1, '
+    b'"best_streak": 1, "times": [], "last_seen": 1e300}}}',
+    b'{"version": 1, "history": [{"when": null, "mode": "quiz", "level": null, "item": "dZ2", "outcome": "right"}]}',
+    b'{"version": 1, "interviews": [{"when": 1}]}',
 ])
 def test_corrupt_file_is_moved_aside_with_one_warning(tmp_path, content):
     path = tmp_path / "p.json"

@@ -53,6 +53,11 @@ def _number_or_none(value):
     return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
+def _time_or_none(value):
+    """None, or wall-clock seconds a date can be printed for (1970 to 5138)."""
+    return value is None or (_number_or_none(value) and 0 <= value < 1e11)
+
+
 @dataclass(frozen=True)
 class Tally:
     """Answers to one fault, mode, level or quiz topic: counts, streaks, recent times, and its
@@ -111,7 +116,7 @@ class Tally:
         if not isinstance(times, list) or not all(isinstance(t, (int, float)) for t in times):
             raise ValueError("tally times must be a list of numbers")
         box, last_seen, last_round = doc.get("box", 0), doc.get("last_seen"), doc.get("last_round")
-        if not (_count(box) and box <= MAX_BOX and _number_or_none(last_seen)
+        if not (_count(box) and box <= MAX_BOX and _time_or_none(last_seen)
                 and (last_round is None or _count(last_round))):
             raise ValueError("tally box, last_seen or last_round malformed")
         return cls(**counts, times=tuple(float(t) for t in times), box=box, last_seen=last_seen,
@@ -135,7 +140,7 @@ class Entry:
 
     @classmethod
     def from_dict(cls, doc):
-        if not (doc["when"] is not None and _number_or_none(doc["when"]) and isinstance(doc["mode"], str) and isinstance(doc["item"], str)
+        if not (doc["when"] is not None and _time_or_none(doc["when"]) and isinstance(doc["mode"], str) and isinstance(doc["item"], str)
                 and (doc["level"] is None or _count(doc["level"])) and _count(doc.get("hints", 0))):
             raise ValueError("history entry malformed")
         return cls(float(doc["when"]), doc["mode"], doc["level"], doc["item"], Outcome(doc["outcome"]),
@@ -164,7 +169,8 @@ class Scorecard:
         card = cls(**{k: doc[k] for k in cls.__dataclass_fields__ if k in doc})
         counts = (card.submissions, card.hints, card.followups_right, card.followups_asked)
         if not (all(_count(c) for c in counts) and isinstance(card.healthy, bool) and isinstance(card.net, str)
-                and all(_number_or_none(v) and v is not None for v in (card.when, card.minutes, card.seconds))):
+                and card.when is not None and _time_or_none(card.when)
+                and all(_number_or_none(v) and v is not None for v in (card.minutes, card.seconds))):
             raise ValueError("interview scorecard malformed")
         return card
 
@@ -300,6 +306,8 @@ def parse_progress(text):
         doc = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValueError(f"not valid JSON ({error.msg} at line {error.lineno})") from None
+    except RecursionError:
+        raise ValueError("not valid JSON (nested too deeply)") from None
     try:
         return Progress.from_dict(doc)
     except (KeyError, TypeError) as error:
