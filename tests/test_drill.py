@@ -291,6 +291,12 @@ def test_usage_errors_exit_2_without_a_traceback(tmp_path, args):
     assert "Error:" in result.stderr
 
 
+def test_a_workdir_that_cannot_be_made_is_a_usage_error(tmp_path):
+    (tmp_path / "file").write_text("")
+    result = invoke(tmp_path, "--mode", "fix", "--workdir", str(tmp_path / "file" / "sub"))
+    assert result.exit_code == 2 and "--workdir" in result.stderr and "Traceback" not in result.output
+
+
 def test_seed_is_shown_so_a_session_can_be_replayed(tmp_path):
     result = invoke(tmp_path, "--mode", "quiz", "--rounds", "1", input="")
     seed = int(re.search(r"seed (\d+)\.", result.output).group(1))

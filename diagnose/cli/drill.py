@@ -1,5 +1,6 @@
 """`diagnose drill` and `diagnose stats`: thin wrappers over diagnose.practice."""
 import json
+from pathlib import Path
 
 import click
 
@@ -74,6 +75,11 @@ def drill(mode, rounds, seed, bug_id, level, time_limit, minutes, workdir, watch
         raise click.UsageError("give --bug ID or --level N, not both")
     if rounds and mode is Mode.INTERVIEW:
         raise click.UsageError("--rounds does not apply to the interview: its length is --minutes")
+    if workdir:
+        try:
+            Path(workdir).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise click.UsageError(f"--workdir {workdir}: {error.strerror or error}") from None
     settings = Drill(
         mode=mode,
         rounds=rounds or DEFAULT_ROUNDS.get(mode, 5),
