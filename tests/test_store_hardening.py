@@ -160,6 +160,14 @@ def test_a_later_run_removes_stale_temp_files_of_its_own_store(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".p.json.") and p.name.endswith(".tmp")]
 
 
+def test_stale_temp_removal_takes_a_name_with_glob_characters_literally(tmp_path):
+    path = tmp_path / "p[1].json"
+    stale, unrelated = tmp_path / ".p[1].json.ab.tmp", tmp_path / ".p1.json.ab.tmp"
+    stale.write_text(""), unrelated.write_text("")
+    assert quiz_drill(path).exit_code == 0
+    assert not stale.exists() and unrelated.exists()
+
+
 # -- two drills at once lose nothing ------------------------------------------------------------------
 
 def three_answer_drills(path, repeats, seed):

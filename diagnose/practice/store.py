@@ -15,6 +15,7 @@ a traceback is worse.
 import contextlib
 import enum
 import fcntl
+import glob
 import json
 import os
 import secrets
@@ -359,7 +360,7 @@ def write_progress(path, progress):
 def remove_stale_temps(path):
     """Delete temp files of this store left by a drill killed mid-write; call only under the lock."""
     path = Path(path)
-    for tmp in path.parent.glob(f"{temp_prefix(path)}*.tmp"):
+    for tmp in path.parent.glob(f"{glob.escape(temp_prefix(path))}*.tmp"):  # a name may hold [ or *
         with contextlib.suppress(OSError):
             tmp.unlink()
 
