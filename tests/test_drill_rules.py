@@ -275,3 +275,12 @@ def test_fix_rounds_skip_faults_whose_only_flaw_is_a_caution():
     fix = eligible(Drill(mode=Mode.FIX), 2)
     assert "log_no_eps" not in fix and "missing_div_n" in fix
     assert "log_no_eps" in eligible(Drill(mode=Mode.SYMPTOMS), 2)  # its inf loss is there to be named
+
+
+def test_hints_on_an_equivalent_mutant_point_at_no_line(tmp_path):
+    drill = Drill(mode=Mode.FIX, rounds=1, pool=("mask_ge",), workdir=tmp_path / "w", watch=False)
+    result = play(drill, "h\nh\nh\n\n", tmp_path / "p.json")
+    assert "hint 1/3: every stage passes on the last check" in result.output
+    assert "hint 2/3: nothing fails: the file may be right as it is" in result.output
+    assert "hint 3/3: no line needs changing while every stage passes" in result.output
+    assert "Right.\nIt was healthy: mask_ge is an equivalent mutant" in result.output

@@ -46,6 +46,8 @@ def tensor_hint(report, lines=()):
     tensors = failing_tensors(report) if report is not None else []
     if tensors:
         return "the gradients that fail the check: " + ", ".join(f"d{t}" for t in tensors)
+    if report is not None and not failing_stages(report):
+        return "nothing fails: the file may be right as it is; press Enter to check it"
     return "no gradient fails the check: look at what the failing stage observed"
 
 
@@ -59,6 +61,8 @@ def line_hint(where=(), report=None):
         return f"line {n} of the file, in {function}(), is where it fails"
     if report is not None and report.fix:
         return "the line to write: " + "; ".join(line.split(": ", 1)[-1] for line in report.fix.splitlines())
+    if report is not None and report.failure is None and not failing_stages(report):
+        return "no line needs changing while every stage passes"
     return "compare your code line by line with the formulas in the note (dZ2 = (P - onehot(y)) / N first)"
 
 

@@ -170,7 +170,8 @@ def fix_round(session, item, index):
     click.echo(f"{path} holds a two-layer classifier. Make `diagnose check` call it healthy "
                "(if it already is, check it unchanged).")
     click.echo("Each check shows what the diagnoser observed, not its verdict.")
-    attempt = repair(session, path, session.probe_seed(), reveal=False, clues=fix_clues(text))
+    clues = Clues() if truth(item) == {HEALTHY} else fix_clues(text)  # an equivalent mutant has no line to fix
+    attempt = repair(session, path, session.probe_seed(), reveal=False, clues=clues)
     outcome = session.scored(attempt.healthy, attempt.seconds)
     reveal(session, item, diagnosed(session, item))
     return Result(item, outcome, attempt.seconds, attempt.hints)
