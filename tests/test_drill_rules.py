@@ -110,7 +110,8 @@ def test_r_shows_the_last_rounds_full_report_at_the_next_prompt(tmp_path):
 # -- levels --------------------------------------------------------------------------------------------
 
 def history(level, right, wrong):
-    return tuple(Entry(0.0, "symptoms", level, "labels_n1", o) for o in [Outcome.RIGHT] * right + [Outcome.WRONG] * wrong)
+    outcomes = [Outcome.RIGHT] * right + [Outcome.WRONG] * wrong
+    return tuple(Entry(0.0, "symptoms", level, "labels_n1", o) for o in outcomes)
 
 
 @pytest.mark.parametrize("right, level", [(7, 1), (8, 2), (10, 2)])

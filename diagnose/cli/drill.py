@@ -24,7 +24,8 @@ def store_option(f):
     """`--store PATH`: the progress file, overriding $BACKPROP_DRILLS_STORE and the data directory."""
     return click.option(
         "--store", "store_path", default=None, metavar="PATH",
-        help=f"Progress file [default: ${ENV_VAR}, else $XDG_DATA_HOME or ~/.local/share/backprop-drills/progress.json]",
+        help=f"Progress file [default: ${ENV_VAR}, else $XDG_DATA_HOME or ~/.local/share"
+             "/backprop-drills/progress.json]",
     )(f)
 
 

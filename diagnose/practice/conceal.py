@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from diagnose.engine.findings import Stage
 
-NEUTRAL_HEADER = '''"""A two-layer classifier: X -> Z1 = X W1 + b1 -> A1 = ReLU(Z1) -> Z2 = A1 W2 + b2 -> softmax -> mean CE.
+NEUTRAL_HEADER = '''"""A two-layer classifier: X -> Z1 = X W1 + b1 -> A1 = ReLU(Z1) -> Z2 = A1 W2 + b2 -> softmax -> CE.
 
 Something in forward_loss() or backward() may be wrong. Find it, fix it, and check the file.
 """

@@ -82,8 +82,8 @@ class Session:
     def ask(self, prompt, parse):
         """Prompt until parse(text) accepts it, with parse's hint after each invalid answer.
 
-        `r` shows the previous round's full report and asks again (so `r` never names a fault). Returns (parse's value, seconds
-        from the first prompt). End of input and Ctrl-C raise click.Abort.
+        `r` shows the previous round's full report and asks again (so `r` never names a fault).
+        Returns (parse's value, seconds from the first prompt). End of input and Ctrl-C raise click.Abort.
         """
         start = self.drill.clock()
         while True:

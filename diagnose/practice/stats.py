@@ -36,7 +36,8 @@ def stats_dict(progress, path):
     doc = {"store": str(path)}
     for section in SECTIONS:
         doc[section] = {key: tally_summary(t) for key, t in getattr(progress, section).items()}
-    doc["accuracy_by_day"] = [{"day": day, "right": r, "rounds": n} for day, (r, n) in accuracy_by_day(progress.history).items()]
+    days = accuracy_by_day(progress.history).items()
+    doc["accuracy_by_day"] = [{"day": day, "right": r, "rounds": n} for day, (r, n) in days]
     doc["interviews"] = [card.to_dict() for card in progress.interviews]
     return doc
 

@@ -141,7 +141,8 @@ class Entry:
 
     @classmethod
     def from_dict(cls, doc):
-        if not (doc["when"] is not None and _time_or_none(doc["when"]) and isinstance(doc["mode"], str) and isinstance(doc["item"], str)
+        if not (doc["when"] is not None and _time_or_none(doc["when"])
+                and isinstance(doc["mode"], str) and isinstance(doc["item"], str)
                 and (doc["level"] is None or _count(doc["level"])) and _count(doc.get("hints", 0))):
             raise ValueError("history entry malformed")
         return cls(float(doc["when"]), doc["mode"], doc["level"], doc["item"], Outcome(doc["outcome"]),
