@@ -12,6 +12,7 @@ from diagnose.cli.options import SEED, Commands, Ids, Seconds, emit_json, error_
 from diagnose.engine.full import full_check, n_params, render_full
 from diagnose.engine.probe import ProbeError, make_probe, parse_shape
 from diagnose.mutants.runs import CORE, rows_table, run_all, run_one, subject_for
+from diagnose.check.adapter_templates import FAMILIES
 from diagnose.check.template import write_template
 
 
@@ -156,6 +157,7 @@ def check(file, seed, shape, as_json, timeout, strict):
     FILE holds (a) forward_loss(X, y, params) and backward(cache, params), (b) a class
     TwoLayerNet(input_size, hidden_size, output_size) with params and loss(X, y, reg),
     or (c) loss_and_grads(X, y, params). It runs in a child process with a time limit.
+    Code of another shape gets a few lines of adapter (diagnose.adapt; `template --form`).
     """
     probe_or_usage_error(seed, shape)
     result = check_file(file, seed=seed, shape=shape, timeout=timeout)
@@ -174,13 +176,20 @@ def check(file, seed, shape, as_json, timeout, strict):
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-def template(path, force):
-    """Write a blank implementation (form a) to PATH, for `diagnose check PATH` to grade."""
+@click.option("--form", type=click.Choice(FAMILIES),
+              help="Instead, a blank adapter that imports existing code of this family and converts it.")
+def template(path, force, form):
+    """Write a blank implementation (form a) to PATH, for `diagnose check PATH` to grade.
+
+    With --form NAME, write instead a blank adapter that imports your existing code of that
+    family (see examples/) and converts it, for `diagnose check PATH` to diagnose.
+    """
     try:
-        write_template(path, force=force)
+        write_template(path, force=force, form=form)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"wrote {path}: fill in forward_loss() and backward(), then run: diagnose check {path}")
+    todo = "forward_loss() and backward()" if form is None else "the TODOs (your module and names)"
+    click.echo(f"wrote {path}: fill in {todo}, then run: diagnose check {path}")
 
 
 main.add_command(drill)
