@@ -314,3 +314,14 @@ def test_a_factor_of_2_at_n_2_is_not_taken_for_a_missing_div_n():
                               seed=0, shape=(2, 3, 4, 2))
     assert report.verdict == "constant_factor"
     assert "(= N with N = 2); at N = 4 it is 2.0000, 2.0000, 2.0000, 2.0000" in report.text()
+
+
+def test_a_forward_fault_with_a_backward_true_to_it_blames_forward_only_and_says_backward_is_consistent():
+    source = variant(variant(SPLIT, "loss = -np.log(probs[np.arange(batch), y]).mean()",
+                             "loss = -1.1 * np.log(probs[np.arange(batch), y]).mean()"),
+                     "    d_logits /= batch\n", "    d_logits /= batch\n    d_logits *= 1.1\n")
+    report = report_of(source)
+    assert report.faults == ("forward_wrong",) and report.blame == {"function": "forward_loss", "tensors": []}
+    assert "   - every gradient matches central differences of the subject's own loss" in report.text()
+    assert "6. layer isolation: not run" in report.text()
+    assert "  forward_wrong (in forward_loss): loss = mean over the batch of -log softmax(Z2)[i, y_i]" in report.text()

@@ -78,7 +78,7 @@ def render_report(report, reveal=True):
     if reveal and report.faults:
         lines.append("fix:")
         lines += [remedy_line(report, fault) for fault in report.faults]
-    if report.cautions and (reveal or not report.faults):  # a healthy report has nothing to hide
+    if reveal and report.cautions:
         lines.append("caution:" if len(report.cautions) == 1 else "cautions:")
         lines += [remedy_line(report, c.id) for c in report.cautions]
     return "\n".join(lines) + "\n"

@@ -150,7 +150,8 @@ def run(ctx):
         worst = max(c.rel_error for c in ctx.checks.values())
         every = "every gradient matches" if len(ctx.checks) == len(PARAM_KEYS) else (
             f"d{', d'.join(ctx.checks)} {'matches' if len(ctx.checks) == 1 else 'match'}")
-        findings = [Finding(S, True, f"{every} central differences (worst relative error {worst:.1e})")]
+        own = "" if ctx.loss_is_net else " of the subject's own loss"
+        findings = [Finding(S, True, f"{every} central differences{own} (worst relative error {worst:.1e})")]
         if ctx.loss_summed:
             N = ctx.probe.X.shape[0]
             findings.append(Finding(S, True, f"the gradients are those of the summed loss, N = {N} times the mean",
@@ -175,6 +176,7 @@ def run(ctx):
     rest = [name for name in failing if name not in ctx.explained]
     if rest:
         worst = ", ".join(f"{name} {ctx.checks[name].rel_error:.1e}" for name in rest)
-        findings.append(Finding(S, False, f"no constant ratio on {', '.join(rest)} (relative error {worst})",
-                                "the fault is inside a layer: isolate it"))
+        meaning = ("the fault is inside a layer: isolate it" if ctx.loss_is_net else
+                   "backward is not the gradient of the subject's own loss either")
+        findings.append(Finding(S, False, f"no constant ratio on {', '.join(rest)} (relative error {worst})", meaning))
     return findings
