@@ -325,3 +325,11 @@ def test_a_forward_fault_with_a_backward_true_to_it_blames_forward_only_and_says
     assert "   - every gradient matches central differences of the subject's own loss" in report.text()
     assert "6. layer isolation: not run" in report.text()
     assert "  forward_wrong (in forward_loss): loss = mean over the batch of -log softmax(Z2)[i, y_i]" in report.text()
+
+
+def test_a_wrong_db2_is_named_even_where_least_squares_cannot_isolate():
+    report = diagnose_subject(load_subject(module(variant(SPLIT, '"b2": d_logits.sum(axis=0)',
+                                                          '"b2": d_logits.sum(axis=0) + 0.01'))),
+                              seed=0, shape=(20, 5, 8, 3))
+    assert report.verdict == "layer2_wrong" and report.blame["tensors"] == ["b2"]
+    assert "   - db2 matches no layer-2 product of the reference dZ2 (A1^T dZ2, the batch sum of dZ2)" in report.text()

@@ -9,6 +9,7 @@ import numpy as np
 
 from diagnose.engine.findings import Finding, Stage
 from diagnose.engine.stages.compare import close, scale_between
+from diagnose.engine.stages.shapes import named
 
 S = Stage.ISOLATION
 
@@ -132,6 +133,13 @@ def fallback(ctx):
     findings = []
     if "W2" in ctx.unexplained and close(g["W2"], probe.Z1.T @ dZ2, ctx.match_tol):
         findings.append(USES_Z1)
+    elif {"W2", "b2"} & set(ctx.unexplained):
+        wrong = [k for k, want in (("W2", probe.A1.T @ dZ2), ("b2", dZ2.sum(axis=0)))
+                 if k in g and not close(g[k], want, ctx.match_tol)]
+        findings.append(Finding(S, False, f"{named(wrong, 'matches', 'match')} no layer-2 product of the "
+                                          "reference dZ2 (A1^T dZ2, the batch sum of dZ2)",
+                                "layer 2's own product or sum is wrong, or dZ2 itself", "layer2_wrong",
+                                tensors=tuple(wrong)))
     if not {"W1", "b1"} & set(ctx.unexplained) or "W1" not in g or "b1" not in g:
         return findings
     dA1 = dZ2 @ probe.params["W2"].T
