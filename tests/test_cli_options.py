@@ -114,3 +114,13 @@ def test_bug_ids_are_case_insensitive(spelled, canonical):
 def test_an_unknown_bug_lists_the_ids_as_spelled():
     result = invoke("run", "--bug", "nope")
     assert result.exit_code == 2 and "'dW2_transposed'" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5, "3"])
+def test_the_engine_refuses_a_seed_out_of_range_in_one_clear_line(seed):
+    import core
+    from diagnose import diagnose
+    from diagnose.engine.probe import ProbeError
+
+    with pytest.raises(ProbeError, match=r"seed must be an integer with 0 <= seed < 2\*\*32, got "):
+        diagnose(core, seed=seed)

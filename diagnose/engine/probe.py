@@ -89,6 +89,8 @@ def make_probe(seed=0, shape=None):
     """Build the seeded probe; draws again (same rng) until every requirement holds."""
     N, D, H, C = shape or DEFAULT_SHAPE
     check_shape((N, D, H, C))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ProbeError(f"seed must be an integer with 0 <= seed < 2**32, got {seed!r}")
     rng = np.random.default_rng(seed)
     isolable = N <= min(D, H) + 1
     for _ in range(50):
