@@ -333,3 +333,12 @@ def test_a_wrong_db2_is_named_even_where_least_squares_cannot_isolate():
                               seed=0, shape=(20, 5, 8, 3))
     assert report.verdict == "layer2_wrong" and report.blame["tensors"] == ["b2"]
     assert "   - db2 matches no layer-2 product of the reference dZ2 (A1^T dZ2, the batch sum of dZ2)" in report.text()
+
+
+def test_a_loss_in_a_one_number_array_is_a_caution_and_a_text_loss_is_named():
+    one = report_of(variant(LOSS_AND_GRADS, "return loss, {", "return np.array([loss]), {"))
+    assert (one.verdict, caution_ids(one)) == ("healthy", ["loss_shape", "log_no_eps"])
+    assert "   - the loss is an array of shape (1,) holding one number" in one.text()
+    text = report_of(variant(LOSS_AND_GRADS, "return loss, {", "return str(loss), {"))
+    assert (text.verdict, text.stage) == ("loss_not_scalar", "shapes and types")
+    assert "   - the loss is a str ('1.80687" in text.text() and "'), not a real scalar\n" in text.text()

@@ -117,6 +117,8 @@ TERMS = {
     # -- cautions ---------------------------------------------------------------------------------
     "grads_as_lists": _t("gradients returned as Python lists",
                          "return numpy arrays: `W -= lr * dW` fails on a list", caution=True),
+    "loss_shape": _t("the loss is a one-number array, not a scalar", "return a float: loss.item() or float(loss)",
+                     0, FORWARD, caution=True),
     "loss_is_sum": _t("the loss is summed over the batch, and the gradients are those of the sum",
                       "use the mean (divide loss and dZ2 by N), or a learning rate N times smaller", 1, FORWARD,
                       caution=True),

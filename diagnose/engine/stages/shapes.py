@@ -63,9 +63,12 @@ def loss_value(ctx):
     if loss is not None and np.iscomplexobj(loss) and loss.ndim == 0:
         return None, Finding(S, False, f"the loss is {complex(loss)!r}, a complex number ({loss.dtype})",
                              "a complex loss has no gradient check: some array in forward is complex", "loss_complex")
+    if loss is not None and loss.ndim > 0 and loss.size == 1 and np.issubdtype(loss.dtype, np.number):
+        ctx.loss_shape = loss.shape  # one number in an array: usable, a caution
+        loss = loss.reshape(())
     if loss is None or loss.ndim != 0 or not np.issubdtype(loss.dtype, np.number):
         seen = f"the loss has shape {loss.shape} ({loss.dtype})" if loss is not None else f"the loss is {describe(raw)}"
-        return None, Finding(S, False, seen + ", not a real scalar", "forward must return one number", "loss_not_scalar")
+        return None, Finding(S, False, seen + ", not a real scalar", "the loss must be one real number", "loss_not_scalar")
     if not np.isfinite(loss):
         return None, Finding(S, False, f"the loss at a moderate probe is {float(loss)}",
                              "a division by zero or an overflow in the forward pass", "loss_nonfinite")
@@ -106,6 +109,14 @@ def check_loss(ctx):
     loss, unusable = loss_value(ctx)
     if unusable:
         return [unusable]
+    findings = [] if ctx.loss_shape is None else [
+        Finding(S, True, f"the loss is an array of shape {ctx.loss_shape} holding one number",
+                "usable, but `loss < best` or a print of it gives an array: return a float", caution="loss_shape")]
+    return findings + compare_loss(ctx, loss)
+
+
+def compare_loss(ctx, loss):
+    """The loss against the net's mean cross-entropy: equal, a sum, or a forward fault."""
     ref, N = ctx.probe.loss, ctx.probe.X.shape[0]
     ctx.loss, ctx.loss_ratio = loss, loss / ref
     tol = 1e-4 if low_precision(ctx.loss_dtype) else 1e-5  # an epsilon such as log(P + 1e-8) is no fault
