@@ -342,3 +342,10 @@ def test_a_loss_in_a_one_number_array_is_a_caution_and_a_text_loss_is_named():
     text = report_of(variant(LOSS_AND_GRADS, "return loss, {", "return str(loss), {"))
     assert (text.verdict, text.stage) == ("loss_not_scalar", "shapes and types")
     assert "   - the loss is a str ('1.80687" in text.text() and "'), not a real scalar\n" in text.text()
+
+
+def test_a_pair_returned_as_grads_then_loss_is_named_with_the_order_to_use():
+    report = report_of(variant(LOSS_AND_GRADS, 'return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}',
+                               'return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}, loss'))
+    assert report.verdict == "loss_not_scalar"
+    assert "     => a dict where the loss should be: return the pair in the order (loss, grads)" in report.text()

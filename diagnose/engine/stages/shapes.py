@@ -68,7 +68,9 @@ def loss_value(ctx):
         loss = loss.reshape(())
     if loss is None or loss.ndim != 0 or not np.issubdtype(loss.dtype, np.number):
         seen = f"the loss has shape {loss.shape} ({loss.dtype})" if loss is not None else f"the loss is {describe(raw)}"
-        return None, Finding(S, False, seen + ", not a real scalar", "the loss must be one real number", "loss_not_scalar")
+        meaning = ("a dict where the loss should be: return the pair in the order (loss, grads)"
+                   if isinstance(raw, dict) else "the loss must be one real number")
+        return None, Finding(S, False, seen + ", not a real scalar", meaning, "loss_not_scalar")
     if not np.isfinite(loss):
         return None, Finding(S, False, f"the loss at a moderate probe is {float(loss)}",
                              "a division by zero or an overflow in the forward pass", "loss_nonfinite")
