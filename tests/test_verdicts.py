@@ -349,3 +349,12 @@ def test_a_pair_returned_as_grads_then_loss_is_named_with_the_order_to_use():
                                'return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}, loss'))
     assert report.verdict == "loss_not_scalar"
     assert "     => a dict where the loss should be: return the pair in the order (loss, grads)" in report.text()
+
+
+def test_nan_in_some_gradients_is_counted_per_tensor_never_called_every_gradient():
+    report = report_of(variant(LOSS_AND_GRADS, '"W1": dW1, "b1": db1,', '"W1": dW1 / 0, "b1": db1 * np.nan,'))
+    assert report.verdict == "grads_nonfinite" and report.blame["tensors"] == ["W1", "b1"]
+    assert "every gradient" not in report.text().split("5. gradient check")[0]
+    assert "   - dW1 holds 108 non-finite of 108 entries; db1 holds 12 non-finite of 12 entries at a moderate probe" \
+        in report.text()
+    assert "   - dW2, db2 match central differences" in report.text()
