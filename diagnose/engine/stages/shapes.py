@@ -127,14 +127,15 @@ def compare_loss(ctx, loss):
     seen = f"the loss is {loss:.6g} where the mean cross-entropy of the net on the probe is {ref:.6g}"
     if abs(ctx.loss_ratio - 1) < tol:
         ctx.loss_is_net = True
-        return [Finding(S, True, f"the loss {loss:.6g} is a finite scalar and equals the mean cross-entropy")]
+        kind = "a finite number" if ctx.loss_shape else "a finite scalar"
+        return [Finding(S, True, f"the loss {loss:.6g} is {kind} and equals the mean cross-entropy")]
     if abs(ctx.loss_ratio - N) < N * tol:
         ctx.loss_summed = True
         return [Finding(S, True, f"{seen}: N = {N} times it, the sum over the batch (the gradient check "
                                  "tells whether the gradients are those of the sum)")]
     if ctx.input_changes:
         return [Finding(S, False, f"{seen} (ratio {ctx.loss_ratio:.4f})",
-                        "forward_loss edited its own inputs (see purity), so it computed another loss")]
+                        f"{ctx.subject.forward_name} edited its own inputs (see purity), so it computed another loss")]
     for fault, observed, pattern in forward_patterns(ctx.probe):
         if abs(loss / pattern - 1) < tol:
             return [Finding(S, False, f"{seen}; {observed}", PATTERN_MEANINGS[fault], fault)]
