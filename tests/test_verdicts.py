@@ -358,3 +358,27 @@ def test_nan_in_some_gradients_is_counted_per_tensor_never_called_every_gradient
     assert "   - dW1 holds 108 non-finite of 108 entries; db1 holds 12 non-finite of 12 entries at a moderate probe" \
         in report.text()
     assert "   - dW2, db2 match central differences" in report.text()
+
+
+@pytest.mark.parametrize("eps", ["1e-12", "1e-8", "1e-7"])
+def test_a_small_epsilon_in_the_log_is_healthy_without_any_caution(eps):
+    source = variant(SPLIT, "np.log(probs[np.arange(batch), y])", f"np.log(probs[np.arange(batch), y] + {eps})")
+    for seed in range(20):
+        report = report_of(source, seed)
+        assert (report.verdict, caution_ids(report)) == ("healthy", [])
+
+
+@pytest.mark.parametrize("style", ["split", "loss_and_grads"])
+@pytest.mark.parametrize("eps", ["1e-5", "1e-4", "1e-3"])
+def test_a_large_epsilon_in_the_log_is_the_caution_log_eps_not_a_forward_fault(style, eps):
+    find = {"split": "np.log(probs[np.arange(batch), y])", "loss_and_grads": "np.log(probs[range(n), y])"}[style]
+    source = variant(SOURCES[style], find, find[:-1] + f" + {eps})")
+    for seed in range(10):
+        report = report_of(source, seed)
+        assert (report.verdict, caution_ids(report)) == ("healthy", ["log_eps"])
+    assert f"it equals -mean log(p_y + {float(eps):.0e}), an epsilon inside the log" in report.text()
+
+
+def test_a_loss_a_little_low_but_not_by_a_round_epsilon_is_still_a_forward_fault():
+    source = variant(SPLIT, "np.log(probs[np.arange(batch), y])", "np.log(probs[np.arange(batch), y] + 3.7e-4)")
+    assert report_of(source).verdict == "forward_wrong"

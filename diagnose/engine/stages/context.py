@@ -34,6 +34,7 @@ class Context:
     match_tol: float = 1e-6  # tolerance for exact identities (least squares, masks)
     loss_ratio: float | None = None  # subject loss / reference loss
     loss_is_net: bool = False  # the loss equals the net's mean cross-entropy on the probe
+    eps_tol: float = 0.0  # relative error an epsilon inside the subject's log explains (0: none seen)
     loss_shape: tuple | None = None  # the shape of a one-number array loss
     loss_summed: bool = False  # the loss is N times the mean: a sum over the batch
     input_changes: list = field(default_factory=list)  # (path, how) of X, y, params edited by the forward pass

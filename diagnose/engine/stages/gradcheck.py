@@ -159,18 +159,25 @@ def run(ctx):
                                     caution="loss_is_sum"))
         return findings
     N = ctx.probe.X.shape[0]
-    groups, noisy = {}, []
+    groups, noisy, eps_noise = {}, [], []
     for name in failing:
         check = ctx.checks[name]
         if ctx.low_precision and check.ratio is not None and abs(check.ratio - 1) < 0.05:
             noisy.append(name)  # rounding noise of a float32 loss, already named by the precision stage
             ctx.explained[name] = "float32"
+        elif check.rel_error is not None and check.rel_error <= ctx.eps_tol:
+            eps_noise.append(name)  # the epsilon in the subject's log, already a caution in stage 1
+            ctx.explained[name] = "log_eps"
         elif check.constant and abs(check.ratio - 1) > 1e-3:  # a ratio of 1.0000x is no factor
             groups.setdefault(name_ratio(check.ratio, N, ratio_tol(ctx)) or f"{check.ratio:.4g}", []).append(name)
     findings = []
     if noisy:
         findings.append(Finding(S, True, f"{', '.join(noisy)} agree to within float32 rounding (ratio within 5% of 1)"))
-    local = all(name in noisy or any(name in names for names in groups.values()) for name in failing)
+    if eps_noise:
+        worst = max(ctx.checks[name].rel_error for name in eps_noise)
+        findings.append(Finding(S, True, f"{', '.join(eps_noise)} agree to within what the epsilon in the log "
+                                         f"explains (relative error up to {worst:.1e})"))
+    local = all(name in noisy + eps_noise or any(name in names for names in groups.values()) for name in failing)
     for label, names in groups.items():
         findings += explain_constant(ctx, label, names, local)
     rest = [name for name in failing if name not in ctx.explained]
