@@ -8,6 +8,7 @@ import bugs
 from diagnose import __version__
 from diagnose.mutants.views import catalog_dict, catalog_table
 from diagnose.check.isolate import check_file
+from diagnose.check.limits import check_positive, default_memory_gb
 from diagnose.cli.drill import drill, stats
 from diagnose.engine.full import full_check, n_params, render_full
 from diagnose.engine.probe import make_probe, parse_shape
@@ -126,6 +127,13 @@ class CheckError(click.ClickException):
         self.exit_code = exit_code
 
 
+def _parse_memory(ctx, param, value):
+    try:
+        return None if value is None else check_positive(value, "--memory-limit", "GB")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @seed_option
@@ -133,14 +141,18 @@ class CheckError(click.ClickException):
 @json_option
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
               help="Seconds the file's code may run in its child process.")
-def check(file, seed, shape, as_json, timeout):
+@click.option("--memory-limit", "memory_gb", callback=_parse_memory, metavar="GB",
+              help=f"GB of memory (address space) the file's process may use [default: {default_memory_gb()}, "
+                   f"half the machine's].")
+def check(file, seed, shape, as_json, timeout, memory_gb):
     """Diagnose your own implementation in FILE: exit 0 healthy, 1 a fault or a failure, 2 unusable file.
 
     FILE holds (a) forward_loss(X, y, params) and backward(cache, params), (b) a class
     TwoLayerNet(input_size, hidden_size, output_size) with params and loss(X, y, reg),
-    or (c) loss_and_grads(X, y, params). It runs in a child process with a time limit.
+    or (c) loss_and_grads(X, y, params). It runs in a child process with a time and a
+    memory limit; nothing it starts outlives the check.
     """
-    result = check_file(file, seed=seed, shape=shape, timeout=timeout)
+    result = check_file(file, seed=seed, shape=shape, timeout=timeout, memory_gb=memory_gb)
     if as_json:
         emit_json(result.to_dict())
     elif result.report is None:
