@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # shadow ours; ROOT comes first instead
 BOOT = ("import sys; sys.path[:] = [sys.argv[1]] + [p for p in sys.path if p not in ('', '.')]; "
         "from diagnose.check.forkserver import serve; serve(int(sys.argv[2]))")
-ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 START_GRACE = 60.0  # seconds the server may take to start and a warden to clean up, beyond a file's limit
 STOP_GRACE = 5.0  # seconds the wardens get to clean up after SIGTERM
 
@@ -134,9 +134,13 @@ def stop_wardens(wardens):
 class ForkServer:
     """The tool's handle on a fork server: submit requests, receive outcomes, close."""
 
-    def __init__(self):
+    def __init__(self, blas_threads=1):
+        """Start the server; BLAS gets `blas_threads` threads in it and every child (None: as configured)."""
+        env = dict(os.environ)
+        if blas_threads is not None:  # before numpy is imported there: a fork keeps the server's setting
+            env.update({name: str(blas_threads) for name in BLAS_THREADS})
         self.proc = subprocess.Popen([sys.executable, "-c", BOOT, ROOT, str(os.getpid())],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, **ONE_THREAD},
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                                      start_new_session=True)  # Ctrl-C reaches the tool alone; it stops the server
         self.pending = b""
 

@@ -78,7 +78,7 @@ def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, out
     return replace(result, seconds=time.perf_counter() - start)
 
 
-def make_limits(timeout, memory_gb, output_bytes):
+def make_limits(timeout=TIMEOUT, memory_gb=None, output_bytes=OUTPUT_BYTES):
     """The Limits of one check; None for memory means the default fraction of the machine's."""
     return Limits(timeout, default_memory_gb() if memory_gb is None else memory_gb, output_bytes)
 

@@ -1,0 +1,170 @@
+"""`diagnose check PATH...`: many files, each in its own isolated child, one row each and a summary.
+
+Directories are searched for files matching a pattern (`*.py` unless told otherwise);
+every file gets the same seed, shape and limits as a single check and runs through one
+warm fork server (forkserver.py), `jobs` at a time. The rows, the summary, the JSON
+lines and the CSV are all made from the same CheckResults.
+"""
+import csv
+import fnmatch
+import io
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
+
+from diagnose.check.forkserver import ForkServer
+from diagnose.check.isolate import request, run_requests
+from diagnose.engine.findings import HEALTHY
+
+GLOB = "*.py"
+COLUMNS = ("file", "form", "net", "verdict", "faults", "cautions", "stage", "ms")
+CSV_COLUMNS = COLUMNS + ("exit_code", "error")
+NONE = "-"
+
+
+class BatchError(ValueError):
+    """The paths name nothing to check (a usage error)."""
+
+
+def expand(paths, pattern=GLOB):
+    """The files to check: each file as given, and below each directory every file matching `pattern`.
+
+    Hidden directories and __pycache__ are skipped; each file is checked once; the order
+    is the order given, then sorted within a directory.
+    """
+    found, seen = [], set()
+    for path in map(os.fspath, paths):
+        files = sorted(below(path, pattern)) if os.path.isdir(path) else [path]
+        if os.path.isdir(path) and not files:
+            raise BatchError(f"{path} holds no files matching {pattern}")
+        for file in files:
+            key = os.path.realpath(file)
+            if key not in seen:
+                seen.add(key)
+                found.append(file)
+    if not found:
+        raise BatchError("no files to check")
+    return found
+
+
+def below(directory, pattern):
+    """Files under `directory` whose name matches `pattern` (symlinked directories not followed)."""
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+        yield from (os.path.join(root, f) for f in files if fnmatch.fnmatch(f, pattern))
+
+
+def check_files(files, *, seed, shape, limits, jobs, done=None, blas_threads=1):
+    """CheckResults for `files` in order, `jobs` at a time, from one fork server (BLAS: one thread each)."""
+    with ForkServer(blas_threads) as server:
+        return run_requests(server, [request(f, seed, shape, limits) for f in files], jobs, done)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One file's line in the batch table (and the CSV)."""
+
+    file: str
+    form: str
+    net: str
+    verdict: str
+    faults: str
+    cautions: str
+    stage: str
+    ms: int
+    exit_code: int
+    error: str
+
+    @classmethod
+    def of(cls, result, name):
+        """The row of a CheckResult, the file shown as `name`."""
+        report = result.report
+        if report is None:
+            return cls(name, NONE, NONE, "error", NONE, NONE, NONE, round(result.seconds * 1000), result.exit_code,
+                       (result.error or "").split("\n")[0])
+        cautions = [getattr(c, "id", str(c)) for c in getattr(report, "cautions", ())]
+        return cls(name, result.form, getattr(report, "net", None) or NONE, report.verdict,
+                   ",".join(report.faults) or NONE, ",".join(cautions) or NONE,
+                   report.stage if report.verdict != HEALTHY and report.stage else NONE,
+                   round(result.seconds * 1000), result.exit_code, "")
+
+
+def shown_name(path):
+    """The path relative to the current directory when it lies below it, else absolute."""
+    relative = os.path.relpath(os.path.abspath(path))
+    return os.path.abspath(path) if relative.startswith("..") else relative
+
+
+def families(report):
+    """The fault family of each fault in the report: the report's own word, the engine's table, or 'unknown'."""
+    doc = report.to_dict()
+    if isinstance(doc.get("family"), str):
+        return [doc["family"]] * len(report.faults)
+    from diagnose.engine import remedies  # a FAMILIES table, where the engine has one
+
+    table = getattr(remedies, "FAMILIES", {})
+    return [table.get(fault, "unknown") for fault in report.faults]
+
+
+def summary(results):
+    """Counts per verdict and per fault family, the number of files, and the batch's exit code."""
+    verdicts = Counter(r.report.verdict if r.report else "error" for r in results)
+    fams = Counter(f for r in results if r.report for f in families(r.report))
+    return {"files": len(results), "healthy": verdicts.get(HEALTHY, 0),
+            "verdicts": dict(sorted(verdicts.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "families": dict(sorted(fams.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "exit_code": 0 if all(r.exit_code == 0 for r in results) else 1}
+
+
+def counts_text(counts):
+    """'healthy 3, missing_div_n 2' (or 'none')."""
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
+
+
+def table_text(rows, totals, seed):
+    """The rows as aligned columns, the errors, then the summary."""
+    cells = [COLUMNS] + [tuple(str(getattr(row, c)) for c in COLUMNS) for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in cells]
+    errors = [f"{row.file}: {row.error}" for row in rows if row.error]
+    if errors:
+        lines += ["", "not checked or failed:"] + [f"  {e}" for e in errors]
+    faulty = totals["files"] - totals["healthy"]
+    lines += ["", f"{totals['files']} files, probe seed {seed}: {totals['healthy']} healthy, "
+                  f"{faulty} with a fault or a failure",
+              f"verdicts: {counts_text(totals['verdicts'])}",
+              f"fault families: {counts_text(totals['families'])}"]
+    return "\n".join(lines) + "\n"
+
+
+def jsonl_text(results, names):
+    """One compact JSON document per file (as `check --json`), 'file' as shown in the table."""
+    return "".join(json.dumps({**r.to_dict(), "file": name}) + "\n" for r, name in zip(results, names))
+
+
+def batch_doc(results, names, totals, seed):
+    """The one JSON document of `check --json` on many files."""
+    return {"seed": seed, "files": [{**r.to_dict(), "file": n} for r, n in zip(results, names)], "summary": totals}
+
+
+def csv_text(rows):
+    """The rows as CSV with a header line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows([getattr(row, c) for c in CSV_COLUMNS] for row in rows)
+    return out.getvalue()
+
+
+def write_atomically(path, text):
+    """Write `text` to `path` through a temporary file beside it and a rename."""
+    path = os.path.abspath(path)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
