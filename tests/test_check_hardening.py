@@ -230,3 +230,35 @@ def test_huge_prints_are_cut_saying_how_much(tmp_path):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0 and b"verdict: healthy" in out
     assert err == b"y" * 65536 + b"\n[diagnose: 4,934,465 more bytes printed by loud.py were cut]\n"
+
+
+# -- a file that kills the process watching it ----------------------------------------------------
+
+def test_a_file_that_kills_its_parent_is_reported_and_what_it_started_is_killed(tmp_path, marker):
+    text = ("import os, signal, subprocess\nfrom core.net import forward_loss\n\n\n"
+            "def backward(cache, params):\n"
+            "    p = subprocess.Popen(['sleep', '1000'], start_new_session=True)\n"
+            f"    open({str(marker)!r}, 'w').write(str(p.pid))\n"
+            "    os.kill(os.getppid(), signal.SIGKILL)\n")
+    result = check_file(write(tmp_path, "parricide.py", text))
+    assert result.exit_code == 1 and result.report is None
+    assert result.error == ("parricide.py was not checked: the process watching it was killed (SIGKILL) before any "
+                            "result (a file that kills its parent process does this)")
+    assert wait_gone(read_pids(marker, 1, seconds=1), 2)
+
+
+# -- limits given wrong ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e300", "0", "-1", "soon"])
+def test_a_bad_timeout_is_a_one_line_usage_error(tmp_path, value):
+    result = CliRunner().invoke(main, ["check", "--timeout", value, str(write(tmp_path, "n.py", CORE_SOURCE))])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (f"Error: Invalid value for '--timeout': expected a number of seconds "
+                                              f"greater than 0 and at most 86400, not {value!r}")
+
+
+@pytest.mark.parametrize("limits, words", [({"timeout": float("nan")}, "timeout: expected a number of seconds"),
+                                           ({"memory_gb": -2}, "memory limit: expected a number of GB")])
+def test_check_file_refuses_bad_limits_with_value_error(tmp_path, limits, words):
+    with pytest.raises(ValueError, match=words):
+        check_file(write(tmp_path, "n.py", CORE_SOURCE), **limits)

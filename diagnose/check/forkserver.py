@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from diagnose.check.limits import MAX_TIMEOUT, die_with_parent
+from diagnose.check.limits import MAX_TIMEOUT, adopt_orphans, die_with_parent, end_descendants, signal_name
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # holds diagnose/, core/
 # -c, not -m, and without '' on sys.path: a person's core.py in the current directory must not
@@ -41,6 +41,7 @@ def serve(parent):
 
     stop_on_signals()
     die_with_parent(signal.SIGTERM, parent)
+    adopt_orphans()  # a warden the file killed hands us what the file started
     out = os.dup(1)
     os.dup2(2, 1)  # a stray print can never corrupt the channel
     wardens = {}  # read end of a warden's pipe -> [pid, bytes so far]
@@ -66,6 +67,7 @@ def serve(parent):
     finally:
         ignore_signals()
         stop_wardens(wardens)
+        end_descendants()
         os._exit(0)
 
 
@@ -103,11 +105,19 @@ def relay(fd, wardens, selector, out):
     os.close(fd)
     pid, line, job = wardens.pop(fd)
     _, status = os.waitpid(pid, 0)
-    if not line.endswith(b"\n"):  # the warden itself died: say so rather than hang
-        code = os.waitstatus_to_exitcode(status)
-        line = (json.dumps({"id": job, "internal": f"the warden process ended with status {code}"}) + "\n").encode()
+    if not line.endswith(b"\n"):  # the warden died: say how, and end what its file started
+        end_descendants(keep=[p for p, *_ in wardens.values()])
+        line = (json.dumps({"id": job, **warden_death(status)}) + "\n").encode()
     while line:
         line = line[os.write(out, line):]
+
+
+def warden_death(status):
+    """{'killed': 'SIGKILL'} for a warden ended by a signal (a file can kill its parent), else {'internal': ...}."""
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        return {"killed": signal_name(-code)}
+    return {"internal": f"the process watching it ended with status {code}"}
 
 
 def stop_wardens(wardens):

@@ -20,7 +20,8 @@ from diagnose.check.regcheck import check_reg
 from diagnose.engine.report import Report
 from diagnose.engine.subject import Subject
 from diagnose.check.forkserver import START_GRACE, ForkServer, ServerGone
-from diagnose.check.limits import OUTPUT_BYTES, TIMEOUT, Limits, default_memory_gb
+from diagnose.check.limits import (MAX_TIMEOUT, OUTPUT_BYTES, TIMEOUT, Limits, check_positive, default_memory_gb,
+                                   signal_name)
 
 FORM_WORDS = {"a": "forward_loss and backward", "b": f"class {CLASS_NAME}", "c": "loss_and_grads"}
 IMPORT = "import"
@@ -67,11 +68,11 @@ def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, out
     path = os.path.abspath(os.fspath(path))
     if shape is not None:
         check_shape(tuple(shape))  # a bad shape is the caller's mistake: ValueError here, not in the child
+    limits = make_limits(timeout, memory_gb, output_bytes)
     if not os.path.exists(path):
         return CheckResult(path, 2, error=f"no such file: {path}")
     if os.path.isdir(path):
         return CheckResult(path, 2, error=f"{path} is a directory; give the Python file that holds your implementation")
-    limits = make_limits(timeout, memory_gb, output_bytes)
     start = time.perf_counter()
     with ForkServer() as server:
         (result,) = run_requests(server, [request(path, seed, shape, limits)], jobs=1)
@@ -79,8 +80,10 @@ def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, out
 
 
 def make_limits(timeout=TIMEOUT, memory_gb=None, output_bytes=OUTPUT_BYTES):
-    """The Limits of one check; None for memory means the default fraction of the machine's."""
-    return Limits(timeout, default_memory_gb() if memory_gb is None else memory_gb, output_bytes)
+    """The Limits of one check (ValueError for a bad one); None for memory: a fraction of the machine's."""
+    timeout = check_positive(timeout, "seconds", MAX_TIMEOUT, name="timeout")
+    memory_gb = default_memory_gb() if memory_gb is None else check_positive(memory_gb, "GB", name="memory limit")
+    return Limits(timeout, memory_gb, output_bytes)
 
 
 def request(path, seed, shape, limits):
@@ -131,8 +134,13 @@ def interpret(path, outcome, timeout):
     seconds = float(outcome.get("seconds", 0.0))
     if isinstance(outcome.get("result"), dict):
         return replace(from_result(path, outcome["result"]), seconds=seconds)
+    if outcome.get("killed"):
+        return CheckResult(path, 1, error=f"{name} was not checked: the process watching it was killed "
+                                          f"({outcome['killed']}) before any result (a file that kills its parent "
+                                          "process does this)")
     if outcome.get("internal"):
-        return CheckResult(path, 1, error=f"{name} was not checked: {outcome['internal']} (a bug in diagnose)")
+        return CheckResult(path, 1, error=f"{name} was not checked: {outcome['internal']} (a bug in diagnose: "
+                                          "please report it with the file)")
     where, returncode = stage_words(outcome.get("stage")), outcome.get("returncode")
     if outcome.get("timed_out"):
         message = f"{name} did not finish in {timeout:g} s (an infinite loop?) {where}"
@@ -141,14 +149,6 @@ def interpret(path, outcome, timeout):
     else:
         message = f"{name} ended the process with exit status {returncode} {where}, before any result (os._exit?)"
     return CheckResult(path, 1, error=message, seconds=seconds)
-
-
-def signal_name(number):
-    """'SIGSEGV' for 11, else 'signal N'."""
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
 
 
 def from_result(path, doc):

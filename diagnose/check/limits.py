@@ -19,7 +19,7 @@ from dataclasses import dataclass
 GB = 10**9
 MEMORY_FRACTION = 0.5  # of the machine's physical memory, for each checked file
 TIMEOUT = 20.0
-MAX_TIMEOUT = 10**7  # seconds; larger values overflow select() and mean "no limit" anyway
+MAX_TIMEOUT = 86400  # seconds: a day; larger values overflow select() and mean "no limit" anyway
 OUTPUT_BYTES = 64 * 1024  # of a file's own prints shown per check; the rest is counted, not shown
 MESSAGE_CHARS = 2000  # of each message (an exception's text, a traceback line) sent back
 PR_SET_PDEATHSIG = 1
@@ -45,11 +45,16 @@ def gb_text(gb):
     return f"{gb:g} GB"
 
 
-def check_positive(value, name, unit):
-    """`value` as a finite float > 0; ValueError naming the option otherwise."""
-    number = float(value)
-    if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be a finite number of {unit} greater than 0, not {value!r}")
+def check_positive(value, unit, most=math.inf, name=None):
+    """`value` as a finite float > 0 and at most `most`; ValueError saying what was expected (and for what)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or number <= 0 or number > most:
+        bound = f" and at most {most:g}" if math.isfinite(most) else ""
+        message = f"expected a number of {unit} greater than 0{bound}, not {value!r}"
+        raise ValueError(f"{name}: {message}" if name else message)
     return number
 
 
@@ -103,6 +108,14 @@ def limit_memory(memory_gb):
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def signal_name(number):
+    """'SIGSEGV' for 11, else 'signal N'."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 def children(pid):
     """Pids of the processes whose parent is `pid`, from /proc (empty where there is none)."""
     found = []
@@ -137,28 +150,23 @@ def kill(pid, group=False):
         pass
 
 
-def reap():
-    """Collect every child that has ended; True when no child is left at all."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return True
-        if pid == 0:
-            return False
+def end_descendants(keep=(), deadline=5.0):
+    """Kill every descendant of this process but the children in `keep`, and reap them.
 
-
-def end_descendants(deadline=5.0):
-    """Kill every descendant of this process and wait for them (we adopted the orphans).
-
-    Killing a child hands its own children to us, so repeat until none is left; a child
-    cannot be replaced by an unrelated process with its pid until we have reaped it.
+    We adopted the orphans (a subreaper), so killing a child hands its own children to us:
+    repeat until no other child is left. A child cannot be replaced by an unrelated
+    process with its pid until we have reaped it, so no stranger is ever signalled.
     """
     me, stop = os.getpid(), time.monotonic() + deadline
     while time.monotonic() < stop:
-        for pid in children(me):
-            kill(pid, group=True)
-        if reap():
+        strays = [pid for pid in children(me) if pid not in keep]
+        if not strays:
             return True
-        time.sleep(0.002)
+        for pid in strays:
+            kill(pid, group=True)
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+        time.sleep(0.001)
     return False

@@ -8,7 +8,7 @@ import click
 from diagnose.check.batch import (BatchError, Row, batch_doc, check_files, csv_text, expand, jsonl_text, shown_name,
                                   summary, table_text, write_atomically, GLOB)
 from diagnose.check.isolate import make_limits
-from diagnose.check.limits import check_positive
+from diagnose.check.limits import MAX_TIMEOUT, check_positive
 from diagnose.engine.probe import check_shape
 
 RANDOM = "random"
@@ -29,7 +29,15 @@ def parse_seed(ctx, param, value):
 def parse_memory(ctx, param, value):
     """GB of address space for each file's process: a finite number > 0 (None: the default)."""
     try:
-        return None if value is None else check_positive(value, "--memory-limit", "GB")
+        return None if value is None else check_positive(value, "GB")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def parse_timeout(ctx, param, value):
+    """Seconds each file may run: a finite number > 0, at most a day."""
+    try:
+        return check_positive(value, "seconds", MAX_TIMEOUT)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 

@@ -10,7 +10,7 @@ from diagnose import __version__
 from diagnose.mutants.views import catalog_dict, catalog_table
 from diagnose.check.isolate import check_file
 from diagnose.check.limits import default_memory_gb
-from diagnose.cli.batch import echo_batch, parse_memory, parse_seed
+from diagnose.cli.batch import echo_batch, parse_memory, parse_seed, parse_timeout
 from diagnose.cli.drill import drill, stats
 from diagnose.engine.full import full_check, n_params, render_full
 from diagnose.engine.probe import make_probe, parse_shape
@@ -135,8 +135,8 @@ class CheckError(click.ClickException):
               help="Seed for the probe data, the same for every file; 'random' draws one and prints it.")
 @shape_option
 @json_option
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
-              help="Seconds each file's code may run in its child process.")
+@click.option("--timeout", default="20", show_default=True, callback=parse_timeout, metavar="SECONDS",
+              help="Seconds each file's code may run in its child process (at most a day).")
 @click.option("--memory-limit", "memory_gb", callback=parse_memory, metavar="GB",
               help=f"GB of memory (address space) each file's process may use [default: {default_memory_gb()}, "
                    f"half the machine's].")
