@@ -87,7 +87,7 @@ def test_batch_prints_a_row_per_file_the_errors_and_a_summary_with_exit_1(course
         "subs/carol.py": ("-", "error", "-", "-"),
     }
     assert "not checked or failed:\n  subs/carol.py: carol.py line 1: " in result.stdout
-    assert result.stdout.endswith("3 files, probe seed 0: 1 healthy, 2 with a fault or a failure\n"
+    assert result.stdout.endswith("3 files, probe seed 0: 1 healthy, 1 with a fault, 1 failed or not checked\n"
                                   "verdicts: error 1, healthy 1, missing_div_n 1\n"
                                   "fault families: unknown 1\n")
 
@@ -98,7 +98,7 @@ def test_batch_of_healthy_files_exits_0(tmp_path):
     write(tmp_path / "eye.py", bugs.apply(bugs.get("onehot_eye")))  # an equivalent mutant: healthy
     result = run_cli("check", tmp_path / "one.py", tmp_path / "two.py", tmp_path / "eye.py")
     assert result.exit_code == 0
-    assert "3 files, probe seed 0: 3 healthy, 0 with a fault or a failure\nverdicts: healthy 3\n" in result.stdout
+    assert "3 files, probe seed 0: 3 healthy, 0 with a fault, 0 failed or not checked\nverdicts: healthy 3\n" in result.stdout
 
 
 def test_rows_show_the_net_and_cautions_when_the_report_has_them():
@@ -111,7 +111,7 @@ def test_rows_show_the_net_and_cautions_when_the_report_has_them():
 def test_summary_counts_fault_families_from_the_report_when_it_names_them():
     faulty = SimpleNamespace(verdict="sign_flipped", faults=("sign_flipped",), to_dict=lambda: {"family": "softmax"})
     results = [CheckResult("a.py", 1, "a", faulty), CheckResult("b.py", 2, error="b.py line 1: invalid syntax")]
-    assert summary(results) == {"files": 2, "healthy": 0, "verdicts": {"error": 1, "sign_flipped": 1},
+    assert summary(results) == {"files": 2, "healthy": 0, "failed": 1, "verdicts": {"error": 1, "sign_flipped": 1},
                                 "families": {"softmax": 1}, "exit_code": 1}
 
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from diagnose.check.forkserver import ForkServer
 from diagnose.check.isolate import request, run_requests
-from diagnose.engine.findings import HEALTHY
+from diagnose.engine.findings import ERROR, HEALTHY
 
 GLOB = "*.py"
 COLUMNS = ("file", "form", "net", "verdict", "faults", "cautions", "stage", "ms")
 CSV_COLUMNS = COLUMNS + ("exit_code", "error")
 NONE = "-"
+WIDTH = 100  # columns of the summary lines
 
 
 class BatchError(ValueError):
@@ -81,7 +82,7 @@ class Row:
         """The row of a CheckResult, the file shown as `name`."""
         report = result.report
         if report is None:
-            return cls(name, NONE, NONE, "error", NONE, NONE, NONE, round(result.seconds * 1000), result.exit_code,
+            return cls(name, NONE, NONE, ERROR, NONE, NONE, NONE, round(result.seconds * 1000), result.exit_code,
                        (result.error or "").split("\n")[0])
         cautions = [getattr(c, "id", str(c)) for c in getattr(report, "cautions", ())]
         return cls(name, result.form, getattr(report, "net", None) or NONE, report.verdict,
@@ -109,17 +110,24 @@ def families(report):
 
 def summary(results):
     """Counts per verdict and per fault family, the number of files, and the batch's exit code."""
-    verdicts = Counter(r.report.verdict if r.report else "error" for r in results)
+    verdicts = Counter(r.report.verdict if r.report else ERROR for r in results)
     fams = Counter(f for r in results if r.report for f in families(r.report))
-    return {"files": len(results), "healthy": verdicts.get(HEALTHY, 0),
+    return {"files": len(results), "healthy": verdicts.get(HEALTHY, 0), "failed": verdicts.get(ERROR, 0),
             "verdicts": dict(sorted(verdicts.items(), key=lambda kv: (-kv[1], kv[0]))),
             "families": dict(sorted(fams.items(), key=lambda kv: (-kv[1], kv[0]))),
             "exit_code": 0 if all(r.exit_code == 0 for r in results) else 1}
 
 
-def counts_text(counts):
-    """'healthy 3, missing_div_n 2' (or 'none')."""
-    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
+def counts_lines(label, counts):
+    """'verdicts: healthy 3, missing_div_n 2, ...' wrapped at WIDTH between entries, never inside one."""
+    lines, line = [], f"{label}:"
+    for i, (key, count) in enumerate(counts.items()):
+        entry = f" {key} {count}" + ("," if i < len(counts) - 1 else "")
+        if len(line) + len(entry) > WIDTH and line.strip():
+            lines.append(line)
+            line = " "
+        line += entry
+    return lines + [line if counts else f"{label}: none"]
 
 
 def table_text(rows, totals, seed):
@@ -130,11 +138,10 @@ def table_text(rows, totals, seed):
     errors = [f"{row.file}: {row.error}" for row in rows if row.error]
     if errors:
         lines += ["", "not checked or failed:"] + [f"  {e}" for e in errors]
-    faulty = totals["files"] - totals["healthy"]
-    lines += ["", f"{totals['files']} files, probe seed {seed}: {totals['healthy']} healthy, "
-                  f"{faulty} with a fault or a failure",
-              f"verdicts: {counts_text(totals['verdicts'])}",
-              f"fault families: {counts_text(totals['families'])}"]
+    faulty = totals["files"] - totals["healthy"] - totals["failed"]
+    lines += ["", f"{totals['files']} files, probe seed {seed}: {totals['healthy']} healthy, {faulty} with a fault, "
+                  f"{totals['failed']} failed or not checked"]
+    lines += counts_lines("verdicts", totals["verdicts"]) + counts_lines("fault families", totals["families"])
     return "\n".join(lines) + "\n"
 
 
