@@ -142,7 +142,8 @@ def backward(cache, params):
 '''
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=lambda s: s.name)
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL],
+                         ids=lambda s: s.name)
 def test_killing_the_tool_ends_the_files_process(tmp_path, marker, signum):
     path = write(tmp_path, "loops.py", f"MARKER = {str(marker)!r}\n" + LOOPS_AFTER_MARK)
     proc = tool("check", "--timeout", "600", path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -262,3 +263,20 @@ def test_a_bad_timeout_is_a_one_line_usage_error(tmp_path, value):
 def test_check_file_refuses_bad_limits_with_value_error(tmp_path, limits, words):
     with pytest.raises(ValueError, match=words):
         check_file(write(tmp_path, "n.py", CORE_SOURCE), **limits)
+
+
+def test_killing_the_tool_during_a_batch_ends_every_files_process(tmp_path, marker):
+    text = ("import os\nwith open(MARKER, 'a') as f:\n    f.write(f'{os.getpid()}\\n')\nwhile True:\n    pass\n")
+    for name in ("one.py", "two.py"):
+        write(tmp_path, name, f"MARKER = {str(marker)!r}\n" + text)
+    proc = tool("check", "--jobs", "2", "--timeout", "600", tmp_path / "one.py", tmp_path / "two.py",
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        pids = read_pids(marker, 2)
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.communicate(timeout=15)
+        assert wait_gone(pids, 5)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

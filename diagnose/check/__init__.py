@@ -1,6 +1,7 @@
-"""Checking a person's own code: load a file and find its form, run it in a child process
-with a time limit, the regularisation check for a class, the blank template, and the
-pytest helper `assert_backprop_ok`.
+"""Checking a person's own code: load a file and find its form (loader), run it in a child
+process under limits (isolate; limits, forkserver, warden, _child), check many files at
+once (batch), the regularisation check for a class, the blank template, and the pytest
+helper `assert_backprop_ok`.
 
 May import: diagnose.engine, core, numpy. Never: bugs, diagnose.practice, diagnose.mutants,
 diagnose.cli.

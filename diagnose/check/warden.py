@@ -21,6 +21,7 @@ from diagnose.check.limits import (MAX_TIMEOUT, Limits, adopt_orphans, die_with_
 
 MAX_LINE = 8 * 1024 * 1024  # bytes of one channel line; a longer one is not ours
 POLL = 0.5  # seconds between checks that our parent is alive
+DRAIN_READS = 256  # reads of at most 64 KiB each after the subject's end
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
@@ -147,9 +148,10 @@ def watch(pid, pipes, watch_state, timeout):
             if os.getppid() != parent:
                 raise Stop("parent died")
             returncode = exit_status(pid)
-        for fd in (up, out):  # what it wrote before it ended
-            while fd in selector.get_map() and pump(fd, up, watch_state, selector):
-                pass
+        for fd in (up, out):  # what it wrote before it ended (bounded: a process it started may write on)
+            for _ in range(DRAIN_READS):
+                if fd not in selector.get_map() or not pump(fd, up, watch_state, selector):
+                    break
     finally:
         selector.close()
         if exited is not None:
