@@ -280,3 +280,18 @@ def test_killing_the_tool_during_a_batch_ends_every_files_process(tmp_path, mark
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_a_file_that_kills_the_fork_server_ends_the_check_with_an_error_not_a_hang(tmp_path, marker):
+    text = ("import os, signal, subprocess\nfrom core.net import forward_loss\n\n\n"
+            "def backward(cache, params):\n"
+            "    p = subprocess.Popen(['sleep', '1000'])\n"
+            f"    open({str(marker)!r}, 'w').write(str(p.pid))\n"
+            "    with open(f'/proc/{os.getppid()}/stat') as f:\n"
+            "        server = int(f.read().rsplit(')', 1)[1].split()[1])\n"
+            "    os.kill(server, signal.SIGKILL)\n"
+            "    while True:\n        pass\n")
+    result = check_file(write(tmp_path, "regicide.py", text), timeout=60)
+    assert result.exit_code == 1
+    assert result.error == "regicide.py was not checked: the checking process ended before answering (was it killed?)"
+    assert wait_gone(read_pids(marker, 1, seconds=1), 5)

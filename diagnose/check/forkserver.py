@@ -160,7 +160,7 @@ class ForkServer:
             self.proc.stdin.write((json.dumps(request) + "\n").encode())
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
-            raise ServerGone("the checking process ended before the request was sent") from None
+            raise ServerGone("the checking process ended before the file was sent (was it killed?)") from None
 
     def receive(self, patience):
         """The next outcome line as a dict; ServerGone if none comes within `patience` seconds."""
@@ -169,10 +169,10 @@ class ForkServer:
         while b"\n" not in self.pending:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-                raise ServerGone("the checking process stopped answering")
+                raise ServerGone(f"the checking process gave no answer in {patience:g} s (a bug in diagnose)")
             data = os.read(fd, 65536)
             if not data:
-                raise ServerGone("the checking process ended")
+                raise ServerGone("the checking process ended before answering (was it killed?)")
             self.pending += data
         line, self.pending = self.pending.split(b"\n", 1)
         return json.loads(line)

@@ -114,8 +114,7 @@ def run_requests(server, requests, jobs, done=None):
     except ServerGone as exc:
         for i, job in enumerate(requests):
             if results[i] is None:
-                results[i] = CheckResult(job["path"], 1, error=f"{os.path.basename(job['path'])} was not checked: "
-                                                               f"{exc} (a bug in diagnose: please report it)")
+                results[i] = CheckResult(job["path"], 1, error=f"{os.path.basename(job['path'])} was not checked: {exc}")
     return results
 
 
