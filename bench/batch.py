@@ -25,6 +25,7 @@ import bugs  # noqa: E402
 import core.net  # noqa: E402
 from diagnose.check.batch import check_files, expand  # noqa: E402
 from diagnose.check.isolate import make_limits  # noqa: E402
+from diagnose.mutants.runs import CORE, subject_for  # noqa: E402
 
 TARGET = 10.0  # files per second, 200 small files, 2 cores
 BLAS_SHAPE = (32, 256, 64, 10)  # big enough for BLAS to use threads, small enough to stay quick
@@ -32,8 +33,8 @@ BLAS_SHAPE = (32, 256, 64, 10)  # big enough for BLAS to use threads, small enou
 
 def write_files(directory, count):
     """`count` files cycling through the core and every catalog mutant; {path: expected verdict}."""
-    sources = [("core", inspect.getsource(core.net), "healthy")]
-    sources += [(f.id, bugs.apply(f), "healthy" if f.kind is bugs.Kind.EQUIVALENT else f.id) for f in bugs.FAULTS]
+    sources = [("core", inspect.getsource(core.net), subject_for(CORE)[1])]
+    sources += [(f.id, bugs.apply(f), subject_for(f.id)[1]) for f in bugs.FAULTS]  # a caution-only fault: healthy
     expected = {}
     for i in range(count):
         name, text, verdict = sources[i % len(sources)]

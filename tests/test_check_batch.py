@@ -88,8 +88,8 @@ def test_batch_prints_a_row_per_file_the_errors_and_a_summary_with_exit_1(course
     }
     assert "not checked or failed:\n  subs/carol.py: carol.py line 1: " in result.stdout
     assert result.stdout.endswith("3 files, probe seed 0: 1 healthy, 1 with a fault, 1 failed or not checked\n"
-                                  "verdicts: error 1, healthy 1, missing_div_n 1\n"
-                                  "fault families: unknown 1\n")
+                                  "verdicts: 1 error, 1 healthy, 1 missing_div_n\n"
+                                  "fault families: 1 checklist 1 (a wrong scale factor such as a missing /N)\n")
 
 
 def test_batch_of_healthy_files_exits_0(tmp_path):
@@ -98,7 +98,8 @@ def test_batch_of_healthy_files_exits_0(tmp_path):
     write(tmp_path / "eye.py", bugs.apply(bugs.get("onehot_eye")))  # an equivalent mutant: healthy
     result = run_cli("check", tmp_path / "one.py", tmp_path / "two.py", tmp_path / "eye.py")
     assert result.exit_code == 0
-    assert "3 files, probe seed 0: 3 healthy, 0 with a fault, 0 failed or not checked\nverdicts: healthy 3\n" in result.stdout
+    assert result.stdout.endswith("3 files, probe seed 0: 3 healthy, 0 with a fault, 0 failed or not checked\n"
+                                  "verdicts: 3 healthy\nfault families: none\n")
 
 
 def test_rows_show_the_net_and_cautions_when_the_report_has_them():
@@ -108,11 +109,24 @@ def test_rows_show_the_net_and_cautions_when_the_report_has_them():
     assert (row.net, row.cautions, row.ms, row.stage) == ("relu,softmax_ce", "log_eps,no_shift", 12, "-")
 
 
-def test_summary_counts_fault_families_from_the_report_when_it_names_them():
-    faulty = SimpleNamespace(verdict="sign_flipped", faults=("sign_flipped",), to_dict=lambda: {"family": "softmax"})
-    results = [CheckResult("a.py", 1, "a", faulty), CheckResult("b.py", 2, error="b.py line 1: invalid syntax")]
-    assert summary(results) == {"files": 2, "healthy": 0, "failed": 1, "verdicts": {"error": 1, "sign_flipped": 1},
-                                "families": {"softmax": 1}, "exit_code": 1}
+def test_summary_counts_each_faults_family_as_the_report_names_it():
+    two = SimpleNamespace(verdict="sign_flipped", faults=("sign_flipped", "no_copy"),
+                          to_dict=lambda: {"families": {"sign_flipped": "other", "no_copy": "checklist 2"}})
+    old_style = SimpleNamespace(verdict="x", faults=("x",), to_dict=lambda: {"family": "softmax"})
+    unnamed = SimpleNamespace(verdict="y", faults=("y",), to_dict=lambda: {})
+    results = [CheckResult("a.py", 1, "a", two), CheckResult("b.py", 2, error="b.py line 1: invalid syntax"),
+               CheckResult("c.py", 1, "a", old_style), CheckResult("d.py", 1, "a", unnamed)]
+    assert summary(results) == {
+        "files": 4, "healthy": 0, "failed": 1, "verdicts": {"error": 1, "sign_flipped": 1, "x": 1, "y": 1},
+        "families": {"checklist 2 (an in-place write (no copy))": 1, "other": 1, "softmax": 1, "unknown": 1},
+        "exit_code": 1}
+
+
+def test_strict_makes_a_batch_with_a_cautioned_file_exit_1():
+    cautioned = SimpleNamespace(verdict="healthy", faults=(), cautions=(SimpleNamespace(id="log_eps"),),
+                                to_dict=lambda: {})
+    results = [CheckResult("a.py", 0, "a", cautioned)]
+    assert (summary(results)["exit_code"], summary(results, strict=True)["exit_code"]) == (0, 1)
 
 
 # -- outputs for tools ----------------------------------------------------------------------------

@@ -98,31 +98,44 @@ def shown_name(path):
 
 
 def families(report):
-    """The fault family of each fault in the report: the report's own word, the engine's table, or 'unknown'."""
+    """The family of each fault in the report, as the report's JSON names it ('unknown' where it does not)."""
     doc = report.to_dict()
-    if isinstance(doc.get("family"), str):
-        return [doc["family"]] * len(report.faults)
-    from diagnose.engine import remedies  # a FAMILIES table, where the engine has one
-
-    table = getattr(remedies, "FAMILIES", {})
-    return [table.get(fault, "unknown") for fault in report.faults]
+    per_fault = doc.get("families")
+    if isinstance(per_fault, dict):
+        return [per_fault.get(fault) or "unknown" for fault in report.faults]
+    return [doc.get("family") or "unknown"] * len(report.faults)
 
 
-def summary(results):
+def family_words(label):
+    """'checklist 4 (a bad ReLU mask)' where the engine words the checklist item, else the label."""
+    from diagnose.engine import remedies
+
+    number = label.removeprefix("checklist ")
+    words = getattr(remedies, "FAMILIES", {}).get(int(number)) if number.isdigit() else None
+    return f"{label} ({words})" if words else label
+
+
+def strict_exit_code(result, strict):
+    """The file's exit code; with `strict`, 1 for a healthy file with cautions too."""
+    cautioned = strict and result.exit_code == 0 and bool(getattr(result.report, "cautions", ()))
+    return 1 if cautioned else result.exit_code
+
+
+def summary(results, strict=False):
     """Counts per verdict and per fault family, the number of files, and the batch's exit code."""
     verdicts = Counter(r.report.verdict if r.report else ERROR for r in results)
-    fams = Counter(f for r in results if r.report for f in families(r.report))
+    fams = Counter(family_words(f) for r in results if r.report for f in families(r.report))
     return {"files": len(results), "healthy": verdicts.get(HEALTHY, 0), "failed": verdicts.get(ERROR, 0),
             "verdicts": dict(sorted(verdicts.items(), key=lambda kv: (-kv[1], kv[0]))),
             "families": dict(sorted(fams.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "exit_code": 0 if all(r.exit_code == 0 for r in results) else 1}
+            "exit_code": 0 if all(strict_exit_code(r, strict) == 0 for r in results) else 1}
 
 
 def counts_lines(label, counts):
-    """'verdicts: healthy 3, missing_div_n 2, ...' wrapped at WIDTH between entries, never inside one."""
+    """'verdicts: 3 healthy, 2 missing_div_n, ...' wrapped at WIDTH between entries, never inside one."""
     lines, line = [], f"{label}:"
     for i, (key, count) in enumerate(counts.items()):
-        entry = f" {key} {count}" + ("," if i < len(counts) - 1 else "")
+        entry = f" {count} {key}" + ("," if i < len(counts) - 1 else "")
         if len(line) + len(entry) > WIDTH and line.strip():
             lines.append(line)
             line = " "

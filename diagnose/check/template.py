@@ -1,10 +1,13 @@
-"""`diagnose template PATH`: a blank implementation in form (a), for the implement-from-scratch drill.
+"""`diagnose template PATH`: a blank implementation in form (a), for the implement-from-scratch drill
+(with --form NAME, a blank adapter for existing code instead: diagnose/check/adapter_templates.py).
 
 It has the signatures, the shapes and the steps as TODOs, but no formula: writing
 them is the drill, and `diagnose check PATH` grades the result. Until a function is
 written it raises NotImplementedError, which check reports with the line to fill in.
 """
 import os
+
+from diagnose.check.adapter_templates import adapter_text
 
 TEMPLATE = '''"""A two-layer classifier: X -> Z1 = X W1 + b1 -> A1 = ReLU(Z1) -> Z2 = A1 W2 + b2 -> softmax -> mean CE.
 
@@ -46,8 +49,11 @@ def template_text(name):
     return TEMPLATE.format(name=name)
 
 
-def write_template(path, force=False):
-    """Write the blank implementation to `path`; FileExistsError unless `force` or the file is new."""
+def write_template(path, force=False, form=None):
+    """Write the blank implementation (or, with `form`, a family's blank adapter) to `path`.
+
+    FileExistsError unless `force` or the file is new.
+    """
     path = os.fspath(path)
     if os.path.isdir(path):
         raise IsADirectoryError(f"{path} is a directory; give the name of the file to write")
@@ -57,5 +63,6 @@ def write_template(path, force=False):
     if not os.path.isdir(parent):
         raise FileNotFoundError(f"no such directory: {parent}")
     with open(path, "w", encoding="utf-8") as f:
-        f.write(template_text(os.path.basename(path)))
+        name = os.path.basename(path)
+        f.write(template_text(name) if form is None else adapter_text(form, name))
     return path

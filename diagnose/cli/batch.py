@@ -42,11 +42,11 @@ def parse_timeout(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json):
+def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json, strict=False):
     """Check every file the paths name; print the table, the JSON lines or one JSON document.
 
     The progress bar goes to stderr only when it is a terminal and the output is text.
-    Returns the exit code: 0 when every file is healthy, else 1.
+    Returns the exit code: 0 when every file is healthy (and, with `strict`, has no caution), else 1.
     """
     try:
         files = expand(paths, pattern or GLOB)
@@ -62,7 +62,7 @@ def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit
         results = check_files(files, **options)
     names = [shown_name(f) for f in files]
     rows = [Row.of(r, n) for r, n in zip(results, names)]
-    totals = summary(results)
+    totals = summary(results, strict)
     if csv_path:
         write_atomically(csv_path, csv_text(rows))
     if output == "json":

@@ -10,11 +10,13 @@ from diagnose import __version__
 from diagnose.mutants.views import catalog_dict, catalog_table
 from diagnose.check.isolate import check_file
 from diagnose.check.limits import default_memory_gb
+from diagnose.check.batch import strict_exit_code
 from diagnose.cli.batch import echo_batch, parse_memory, parse_seed, parse_timeout
 from diagnose.cli.drill import drill, stats
 from diagnose.engine.full import full_check, n_params, render_full
 from diagnose.engine.probe import make_probe, parse_shape
 from diagnose.mutants.runs import CORE, rows_table, run_all, run_one, subject_for
+from diagnose.check.adapter_templates import FAMILIES
 from diagnose.check.template import write_template
 
 
@@ -26,6 +28,12 @@ def json_option(f):
 def seed_option(f):
     """`--seed S`: every random choice is seeded."""
     return click.option("--seed", type=int, default=0, show_default=True, help="Seed for the probe data.")(f)
+
+
+def strict_option(f):
+    """`--strict`: a caution fails the command too (exit 1)."""
+    return click.option("--strict", is_flag=True,
+                        help="Exit 1 on a caution too (code that is right but fragile), not only on a fault.")(f)
 
 
 def emit_json(doc):
@@ -76,19 +84,21 @@ def _parse_shape(ctx, param, value):
 @seed_option
 @shape_option
 @json_option
-def run(bug_id, run_every, full, seed, shape, as_json):
+@strict_option
+def run(bug_id, run_every, full, seed, shape, as_json, strict):
     """Diagnose a catalogued mutant from behaviour alone; exit 0 when the verdict is the injected fault."""
     if bool(bug_id) == run_every:
         raise click.UsageError("give exactly one of --bug ID or --all")
     if full and run_every:
         raise click.UsageError("--full checks one subject entry by entry: use it with --bug ID, not --all")
-    ok = echo_all(seed, shape, as_json) if run_every else echo_one(bug_id, seed, shape, full, as_json)
-    raise SystemExit(0 if ok else 1)
+    rows = run_all(seed, shape) if run_every else [run_one(bug_id, seed, shape)]
+    ok = echo_all(rows, as_json) if run_every else echo_one(rows[0], seed, shape, full, as_json)
+    cautioned = strict and any(row.report.cautions for row in rows)
+    raise SystemExit(0 if ok and not cautioned else 1)
 
 
-def echo_all(seed, shape, as_json):
+def echo_all(rows, as_json):
     """`run --all`: the table or its JSON; True when every row is right."""
-    rows = run_all(seed, shape)
     ok = all(row.right for row in rows)
     if as_json:
         emit_json({"rows": [row.to_dict() for row in rows], "all_right": ok})
@@ -97,13 +107,15 @@ def echo_all(seed, shape, as_json):
     return ok
 
 
-def echo_one(bug_id, seed, shape, full, as_json):
+def echo_one(row, seed, shape, full, as_json):
     """`run --bug ID [--full]`: the report (and the full check) or one JSON document; True when right."""
-    row = run_one(bug_id, seed, shape)
-    doc = {**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "right": row.right}
+    bug_id = row.bug
+    doc = {**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "expected_caution": row.caution,
+           "right": row.right}
     if not as_json:
         click.echo(row.report.text(), nl=False)
-        click.echo(f"injected: {row.expected}; verdict {'right' if row.right else 'WRONG'}")
+        expected = "" if row.expected_words == row.bug else f"; expected: {row.expected_words}"
+        click.echo(f"injected: {row.bug}{expected}; verdict {'right' if row.right else 'WRONG'}")
     if full:
         table = full_with_progress(bug_id, seed, shape)
         doc["full"] = table.to_dict()
@@ -147,13 +159,15 @@ class CheckError(click.ClickException):
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON document per file, one a line.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Also write one row per file to FILE as CSV.")
-def check(paths, seed, shape, as_json, timeout, memory_gb, jobs, pattern, as_jsonl, csv_path):
+@strict_option
+def check(paths, seed, shape, as_json, timeout, memory_gb, jobs, pattern, as_jsonl, csv_path, strict):
     """Diagnose your own implementation in PATH: exit 0 healthy, 1 a fault or a failure, 2 unusable file.
 
     PATH holds (a) forward_loss(X, y, params) and backward(cache, params), (b) a class
     TwoLayerNet(input_size, hidden_size, output_size) with params and loss(X, y, reg),
     or (c) loss_and_grads(X, y, params). It runs in a child process with a time and a
-    memory limit; nothing it starts outlives the check.
+    memory limit; nothing it starts outlives the check. Code of another shape gets a few
+    lines of adapter (diagnose.adapt; `template --form`).
 
     With several paths or a directory (every *.py below it), each file is checked in its
     own child and the command prints one row per file and a summary: exit 0 when every
@@ -161,35 +175,43 @@ def check(paths, seed, shape, as_json, timeout, memory_gb, jobs, pattern, as_jso
     """
     limits = dict(timeout=timeout, memory_gb=memory_gb)
     if len(paths) == 1 and os.path.isfile(paths[0]) and not (as_jsonl or csv_path or pattern):
-        raise SystemExit(echo_single(paths[0], seed, shape, as_json, limits))
+        raise SystemExit(echo_single(paths[0], seed, shape, as_json, limits, strict))
     if as_json and as_jsonl:
         raise click.UsageError("give at most one of --json and --jsonl")
     output = "json" if as_json else "jsonl" if as_jsonl else "text"
-    raise SystemExit(echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json))
+    raise SystemExit(echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json, strict))
 
 
-def echo_single(file, seed, shape, as_json, limits):
-    """`check FILE`: the report or its JSON document; the check's exit code."""
+def echo_single(file, seed, shape, as_json, limits, strict):
+    """`check FILE`: the report or its JSON document; the check's exit code (1 for a caution with --strict)."""
     result = check_file(file, seed=seed, shape=shape, **limits)
+    exit_code = strict_exit_code(result, strict)
     if as_json:
-        emit_json(result.to_dict())
+        emit_json({**result.to_dict(), "exit_code": exit_code})
     elif result.report is None:
         raise CheckError(result.error, result.exit_code)
     else:
         click.echo(result.text(), nl=False)
-    return result.exit_code
+    return exit_code
 
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-def template(path, force):
-    """Write a blank implementation (form a) to PATH, for `diagnose check PATH` to grade."""
+@click.option("--form", type=click.Choice(FAMILIES),
+              help="Instead, a blank adapter that imports existing code of this family and converts it.")
+def template(path, force, form):
+    """Write a blank implementation (form a) to PATH, for `diagnose check PATH` to grade.
+
+    With --form NAME, write instead a blank adapter that imports your existing code of that
+    family (see examples/) and converts it, for `diagnose check PATH` to diagnose.
+    """
     try:
-        write_template(path, force=force)
+        write_template(path, force=force, form=form)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"wrote {path}: fill in forward_loss() and backward(), then run: diagnose check {path}")
+    todo = "forward_loss() and backward()" if form is None else "the TODOs (your module and names)"
+    click.echo(f"wrote {path}: fill in {todo}, then run: diagnose check {path}")
 
 
 main.add_command(drill)

@@ -35,6 +35,11 @@ class Probe:
         return (self.X.shape[0], self.X.shape[1], self.params["W1"].shape[1], self.params["W2"].shape[1])
 
     @property
+    def Z2(self):
+        """Logits of the net on the probe: A1 W2 + b2."""
+        return self.A1 @ self.params["W2"] + self.params["b2"]
+
+    @property
     def dZ2(self):
         """Reference dL/dZ2 = (P - onehot(y)) / N."""
         N = self.X.shape[0]

@@ -9,17 +9,27 @@ import bugs
 import core
 from diagnose.engine.pipeline import diagnose
 from diagnose.engine.findings import HEALTHY
+from diagnose.engine.remedies import is_caution
 
 CORE = "core"
 
 
 def subject_for(bug_id):
-    """(subject, expected verdict) for a catalog id or 'core'."""
+    """(subject, expected verdict) for a catalog id or 'core'.
+
+    A fault whose only observable effect the engine words as a caution (its vocabulary
+    says so, e.g. log_no_eps) is expected to be `healthy`, with that caution.
+    """
     if bug_id == CORE:
         return core, HEALTHY
     fault = bugs.get(bug_id)
-    expected = HEALTHY if fault.kind == bugs.Kind.EQUIVALENT else fault.id
-    return bugs.make_mutant(fault), expected
+    healthy = fault.kind == bugs.Kind.EQUIVALENT or is_caution(fault.id)
+    return bugs.make_mutant(fault), HEALTHY if healthy else fault.id
+
+
+def expected_caution(bug_id):
+    """The caution a healthy verdict must carry for this id, or None."""
+    return bug_id if bug_id != CORE and bugs.get(bug_id).kind != bugs.Kind.EQUIVALENT and is_caution(bug_id) else None
 
 
 @dataclass(frozen=True)
@@ -30,23 +40,35 @@ class Row:
     expected: str
     report: object
     ms: float
+    caution: str | None = None  # the caution expected with a healthy verdict
 
     @property
     def right(self):
-        return self.report.verdict == self.expected
+        """The expected verdict; when that is healthy, exactly the expected cautions too."""
+        if self.report.verdict != self.expected:
+            return False
+        if self.expected != HEALTHY:
+            return True
+        return [c.id for c in getattr(self.report, "cautions", ())] == ([self.caution] if self.caution else [])
+
+    @property
+    def expected_words(self):
+        """'missing_div_n', 'healthy', or 'healthy+log_no_eps' for an expected caution."""
+        return f"{self.expected}+{self.caution}" if self.caution else self.expected
 
     def to_dict(self):
         r = self.report
-        return {"bug": self.bug, "expected": self.expected, "verdict": r.verdict, "faults": list(r.faults),
-                "stage": r.stage, "right": self.right, "forward_calls": r.forward_calls, "ms": round(self.ms, 1)}
+        return {"bug": self.bug, "expected": self.expected, "expected_caution": self.caution, "verdict": r.verdict,
+                "faults": list(r.faults), "cautions": [c.id for c in r.cautions], "stage": r.stage,
+                "right": self.right, "forward_calls": r.forward_calls, "ms": round(self.ms, 1)}
 
 
 def run_one(bug_id, seed=0, shape=None):
     """Diagnose the mutant `bug_id` (or the core) and time it: a Row."""
-    subject, expected = subject_for(bug_id)
+    (subject, expected), caution = subject_for(bug_id), expected_caution(bug_id)
     start = time.perf_counter()
     report = diagnose(subject, seed=seed, shape=shape)
-    return Row(bug_id, expected, report, 1000 * (time.perf_counter() - start))
+    return Row(bug_id, expected, report, 1000 * (time.perf_counter() - start), caution)
 
 
 def run_all(seed=0, shape=None):
@@ -57,7 +79,7 @@ def run_all(seed=0, shape=None):
 def rows_table(rows):
     """The `run --all` table: id, expected, verdict, first failing stage, right, calls, ms."""
     head = ("bug", "expected", "verdict", "first failing stage", "right", "calls", "ms")
-    body = [(r.bug, r.expected, r.report.verdict, r.report.stage or "-", "yes" if r.right else "NO",
+    body = [(r.bug, r.expected_words, r.report.verdict, r.report.stage or "-", "yes" if r.right else "NO",
              str(r.report.forward_calls), f"{r.ms:.0f}") for r in rows]
     widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [head, *body]]
