@@ -3,7 +3,10 @@ import csv
 import inspect
 import json
 import os
+import pty
 import signal
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -207,3 +210,37 @@ def test_each_file_is_isolated_a_loop_a_forger_and_a_spawner_do_not_touch_the_ot
     finally:
         if marker.exists() and os.path.exists(f"/proc/{marker.read_text()}"):
             os.kill(int(marker.read_text()), signal.SIGKILL)
+
+
+# -- the progress bar -----------------------------------------------------------------------------
+
+def stderr_on_a_terminal(*args):
+    """(stdout, what the command wrote to its stderr, a pseudo-terminal) of `python -m diagnose ARGS`."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "diagnose", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=slave, start_new_session=True)
+    os.close(slave)
+    try:
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    err = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the terminal has no writer left
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(master)
+    return out.decode(), err.decode()
+
+
+@pytest.mark.parametrize("flag, shown", [(None, True), ("--jsonl", False), ("--json", False)])
+def test_a_progress_bar_runs_on_a_terminal_stderr_only_with_text_output(course, flag, shown):
+    out, err = stderr_on_a_terminal("check", *([flag] if flag else []), course)
+    assert ("checking" in err and "100%" in err) == shown
+    assert "checking" not in out

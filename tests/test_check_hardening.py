@@ -295,3 +295,9 @@ def test_a_file_that_kills_the_fork_server_ends_the_check_with_an_error_not_a_ha
     assert result.exit_code == 1
     assert result.error == "regicide.py was not checked: the checking process ended before answering (was it killed?)"
     assert wait_gone(read_pids(marker, 1, seconds=1), 5)
+
+
+def test_a_file_that_parses_its_arguments_at_import_sees_none_of_ours(tmp_path):
+    text = "import argparse\nargs = argparse.ArgumentParser().parse_args()\n" + CORE_SOURCE
+    result = check_file(write(tmp_path, "script_like.py", text))
+    assert (result.exit_code, result.report.verdict) == (0, "healthy")

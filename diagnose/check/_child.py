@@ -125,6 +125,7 @@ def run_subject(request, up, down):
     memory_gb = request["limits"]["memory_gb"]
     emit = channel(up)
     sys.dont_write_bytecode = True  # leave no __pycache__ beside the person's file
+    sys.argv = [path]  # as when run as a script: an argument parser at import sees no arguments of ours
     sys.path.insert(0, os.path.dirname(path))  # their own sibling modules, as when run as a script
     try:
         result = diagnose_file(path, seed, shape, emit)
