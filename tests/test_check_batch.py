@@ -244,3 +244,10 @@ def test_a_progress_bar_runs_on_a_terminal_stderr_only_with_text_output(course, 
     out, err = stderr_on_a_terminal("check", *([flag] if flag else []), course)
     assert ("checking" in err and "100%" in err) == shown
     assert "checking" not in out
+
+
+def test_csv_in_a_directory_that_does_not_exist_is_a_usage_error_before_any_check(course, tmp_path):
+    result = run_cli("check", "--csv", tmp_path / "nowhere" / "grades.csv", "subs")
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr and "does not exist or is not writable" in result.stderr
+    assert result.stdout == ""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from diagnose.check.forkserver import ForkServer
 from diagnose.check.isolate import request, run_requests
 from diagnose.engine.findings import ERROR, HEALTHY
+from diagnose.engine.probe import check_shape
 
 GLOB = "*.py"
 COLUMNS = ("file", "form", "net", "verdict", "faults", "cautions", "stage", "ms")
@@ -57,7 +58,12 @@ def below(directory, pattern):
 
 
 def check_files(files, *, seed, shape, limits, jobs, done=None, blas_threads=1):
-    """CheckResults for `files` in order, `jobs` at a time, from one fork server (BLAS: one thread each)."""
+    """CheckResults for `files` in order, `jobs` at a time, from one fork server (BLAS: one thread each).
+
+    A bad shape is the caller's mistake: ValueError here, as for one file.
+    """
+    if shape is not None:
+        check_shape(tuple(shape))
     with ForkServer(blas_threads) as server:
         return run_requests(server, [request(f, seed, shape, limits) for f in files], jobs, done)
 

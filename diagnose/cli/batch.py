@@ -9,7 +9,6 @@ from diagnose.check.batch import (BatchError, Row, batch_doc, check_files, csv_t
                                   summary, table_text, write_atomically, GLOB)
 from diagnose.check.isolate import make_limits
 from diagnose.check.limits import MAX_TIMEOUT, check_positive
-from diagnose.engine.probe import check_shape
 
 RANDOM = "random"
 
@@ -52,8 +51,9 @@ def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit
         files = expand(paths, pattern or GLOB)
     except BatchError as exc:
         raise click.UsageError(str(exc)) from None
-    if shape is not None:
-        check_shape(tuple(shape))
+    if csv_path and not os.access(os.path.dirname(os.path.abspath(csv_path)), os.W_OK):
+        raise click.BadParameter(f"cannot write {csv_path}: its directory does not exist or is not writable",
+                                 param_hint="'--csv'")
     options = dict(seed=seed, shape=shape, limits=make_limits(output_bytes=0, **limits), jobs=jobs or os.cpu_count())
     if output == "text" and sys.stderr.isatty():
         with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:
@@ -64,7 +64,10 @@ def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit
     rows = [Row.of(r, n) for r, n in zip(results, names)]
     totals = summary(results, strict)
     if csv_path:
-        write_atomically(csv_path, csv_text(rows))
+        try:
+            write_atomically(csv_path, csv_text(rows))
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {csv_path}: {exc.strerror}") from None
     if output == "json":
         emit_json(batch_doc(results, names, totals, seed))
     elif output == "jsonl":
