@@ -251,3 +251,13 @@ def test_csv_in_a_directory_that_does_not_exist_is_a_usage_error_before_any_chec
     assert result.exit_code == 2
     assert "cannot write" in result.stderr and "does not exist or is not writable" in result.stderr
     assert result.stdout == ""
+
+
+def test_strict_sets_the_exit_code_of_a_cautioned_file_in_the_json_lines(tmp_path):
+    write(tmp_path / "eps.py", bugs.apply(bugs.get("log_no_eps")))  # right, but a caution
+    write(tmp_path / "core.py", CORE_SOURCE)
+    plain = run_cli("check", "--jsonl", tmp_path)
+    strict = run_cli("check", "--jsonl", "--strict", tmp_path)
+    assert [json.loads(line)["exit_code"] for line in plain.stdout.splitlines()] == [0, 0]
+    assert [json.loads(line)["exit_code"] for line in strict.stdout.splitlines()] == [0, 1]
+    assert (plain.exit_code, strict.exit_code) == (0, 1)

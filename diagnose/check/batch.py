@@ -164,14 +164,19 @@ def table_text(rows, totals, seed):
     return "\n".join(lines) + "\n"
 
 
-def jsonl_text(results, names):
-    """One compact JSON document per file (as `check --json`), 'file' as shown in the table."""
-    return "".join(json.dumps({**r.to_dict(), "file": name}) + "\n" for r, name in zip(results, names))
+def file_doc(result, name, strict=False):
+    """One file's JSON document: as `check --json` prints it, the file as shown in the table."""
+    return {**result.to_dict(), "file": name, "exit_code": strict_exit_code(result, strict)}
 
 
-def batch_doc(results, names, totals, seed):
+def jsonl_text(results, names, strict=False):
+    """One compact JSON document per file, one a line."""
+    return "".join(json.dumps(file_doc(r, n, strict)) + "\n" for r, n in zip(results, names))
+
+
+def batch_doc(results, names, totals, seed, strict=False):
     """The one JSON document of `check --json` on many files."""
-    return {"seed": seed, "files": [{**r.to_dict(), "file": n} for r, n in zip(results, names)], "summary": totals}
+    return {"seed": seed, "files": [file_doc(r, n, strict) for r, n in zip(results, names)], "summary": totals}
 
 
 def csv_text(rows):

@@ -69,9 +69,9 @@ def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit
         except OSError as exc:
             raise click.ClickException(f"cannot write {csv_path}: {exc.strerror}") from None
     if output == "json":
-        emit_json(batch_doc(results, names, totals, seed))
+        emit_json(batch_doc(results, names, totals, seed, strict))
     elif output == "jsonl":
-        click.echo(jsonl_text(results, names), nl=False)
+        click.echo(jsonl_text(results, names, strict), nl=False)
     else:
         click.echo(table_text(rows, totals, seed), nl=False)
     return totals["exit_code"]

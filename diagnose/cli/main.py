@@ -10,7 +10,7 @@ from diagnose import __version__
 from diagnose.mutants.views import catalog_dict, catalog_table
 from diagnose.check.isolate import check_file
 from diagnose.check.limits import default_memory_gb
-from diagnose.check.batch import strict_exit_code
+from diagnose.check.batch import file_doc, strict_exit_code
 from diagnose.cli.batch import echo_batch, parse_memory, parse_seed, parse_timeout
 from diagnose.cli.drill import drill, stats
 from diagnose.engine.full import full_check, n_params, render_full
@@ -187,7 +187,7 @@ def echo_single(file, seed, shape, as_json, limits, strict):
     result = check_file(file, seed=seed, shape=shape, **limits)
     exit_code = strict_exit_code(result, strict)
     if as_json:
-        emit_json({**result.to_dict(), "exit_code": exit_code})
+        emit_json(file_doc(result, result.path, strict))
     elif result.report is None:
         raise CheckError(result.error, result.exit_code)
     else:
