@@ -174,7 +174,7 @@ def check(paths, seed, shape, as_json, timeout, memory_gb, jobs, pattern, as_jso
     file is healthy, 1 when any has a fault or failed.
     """
     limits = dict(timeout=timeout, memory_gb=memory_gb)
-    if len(paths) == 1 and os.path.isfile(paths[0]) and not (as_jsonl or csv_path or pattern):
+    if len(paths) == 1 and not os.path.isdir(paths[0]) and not (as_jsonl or csv_path or pattern):
         raise SystemExit(echo_single(paths[0], seed, shape, as_json, limits, strict))
     if as_json and as_jsonl:
         raise click.UsageError("give at most one of --json and --jsonl")
