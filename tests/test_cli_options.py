@@ -43,7 +43,7 @@ def test_a_timeout_that_is_no_time_limit_is_a_one_line_usage_error(value, net):
     result = invoke("check", net, "--timeout", value)
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith("Error: Invalid value for '--timeout': ") and result.stderr.count("\n") == 1
-    assert "0 < timeout <= 3600" in result.stderr or "is not a number of seconds" in result.stderr
+    assert "expected a number of seconds greater than 0 and at most 86400" in result.stderr
 
 
 @pytest.mark.parametrize("command", [["run", "--bug", "core"], ["check", "NET"]])
@@ -61,7 +61,7 @@ def test_a_shape_too_big_or_degenerate_is_a_usage_error_stating_the_limits(comma
 @pytest.mark.parametrize("args, code, kind, words", [
     (["check", "missing.py", "--json"], 2, "usage", "does not exist"),
     (["check", "NET", "--json", "--shape", "100000,100000,10,10"], 2, "usage", "is too big"),
-    (["check", "NET", "--json", "--timeout", "0"], 2, "usage", "0 < timeout <= 3600"),
+    (["check", "NET", "--json", "--timeout", "0"], 2, "usage", "greater than 0 and at most 86400"),
     (["run", "--bug", "core", "--json", "--seed", "-1"], 2, "usage", "--seed"),
     (["run", "--json"], 2, "usage", "give exactly one of --bug ID or --all"),
     (["list", "--json", "--bogus"], 2, "usage", "No such option '--bogus'"),

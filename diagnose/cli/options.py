@@ -4,12 +4,10 @@ A bad value is a usage error in one line (exit 2); with `--json` every error, us
 not, is one JSON document on stdout, `{"error": {"kind", "message"}}`, with the same exit code.
 """
 import json
-import math
 
 import click
 
 SEED = click.IntRange(0, 2**32 - 1)  # numpy's default_rng takes any int, but the CLI promises 0 <= seed < 2**32
-MAX_TIMEOUT = 3600.0  # seconds: a time limit beyond an hour is a typo, and subprocess chokes on inf and nan
 
 
 class Ids(click.Choice):
@@ -20,21 +18,6 @@ class Ids(click.Choice):
 
     def get_invalid_choice_message(self, value, ctx):
         return f"{value!r} is not one of {', '.join(map(repr, self.choices))}."
-
-
-class Seconds(click.ParamType):
-    """A time limit in seconds: finite, above 0, at most MAX_TIMEOUT."""
-
-    name = "seconds"
-
-    def convert(self, value, param, ctx):
-        try:
-            seconds = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
-        if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
-            self.fail(f"{value} is not a time limit: expected seconds with 0 < timeout <= {MAX_TIMEOUT:g}", param, ctx)
-        return seconds
 
 
 def error_document(kind, message):
