@@ -382,3 +382,12 @@ def test_a_large_epsilon_in_the_log_is_the_caution_log_eps_not_a_forward_fault(s
 def test_a_loss_a_little_low_but_not_by_a_round_epsilon_is_still_a_forward_fault():
     source = variant(SPLIT, "np.log(probs[np.arange(batch), y])", "np.log(probs[np.arange(batch), y] + 3.7e-4)")
     assert report_of(source).verdict == "forward_wrong"
+
+
+def test_an_update_inside_a_fused_call_is_worded_with_that_call():
+    source = variant(LOSS_AND_GRADS, '    return loss, {"W1": dW1,',
+                     '    params["W1"] -= 0.1 * dW1\n    return loss, {"W1": dW1,')
+    report = report_of(source)
+    assert report.verdict == "update_before_check"
+    assert "   - loss_and_grads changed the params: W1 changed by up to" in report.text()
+    assert "an SGD update runs inside loss_and_grads," in report.text() and "backward changed" not in report.text()
