@@ -391,3 +391,18 @@ def test_an_update_inside_a_fused_call_is_worded_with_that_call():
     assert report.verdict == "update_before_check"
     assert "   - loss_and_grads changed the params: W1 changed by up to" in report.text()
     assert "an SGD update runs inside loss_and_grads," in report.text() and "backward changed" not in report.text()
+
+
+@pytest.mark.parametrize("style, find", [("split", "logits.max(axis=1"), ("loss_and_grads", "np.max(scores")])
+def test_a_softmax_shifted_by_the_row_min_overflows_and_is_a_fault_not_a_caution(style, find):
+    report = report_of(variant(SOURCES[style], find, find.replace("max", "min")))
+    assert report.verdict == "unstable_softmax" and caution_ids(report) == []
+    assert "gives the loss nan and non-finite dW1, db1, dW2, db2" in report.text()
+
+
+def test_a_one_hot_loss_without_epsilon_gives_nan_at_saturation_but_finite_gradients_so_only_a_caution():
+    source = variant(SPLIT, "loss = -np.log(probs[np.arange(batch), y]).mean()",
+                     "loss = -(np.eye(probs.shape[1])[y] * np.log(probs)).sum() / batch")
+    report = report_of(source)
+    assert (report.verdict, caution_ids(report)) == ("healthy", ["log_no_eps"])
+    assert "gives the loss nan\n" in report.text()

@@ -70,7 +70,7 @@ TERMS = {
     "db1_before_mask": _t("db1 is summed before the ReLU mask", "db1 = dZ1.sum(axis=0), from the masked dZ1", 4),
     "relu_backward_wrong": _t("dZ1 is not dZ2 W2^T masked by Z1 > 0", "dA1 = dZ2 @ W2.T; dZ1 = dA1 * (Z1 > 0)", 4),
     # -- 5. numerical stability -----------------------------------------------------------------
-    "unstable_softmax": _t("softmax exponentiates unshifted logits",
+    "unstable_softmax": _t("softmax overflows: exp of logits that are not shifted by each row's max",
                            "shifted = Z2 - Z2.max(axis=1, keepdims=True) before np.exp", 5, FORWARD),
     "log_no_eps": _t("the log of a probability that can underflow to 0",
                      "compute log-softmax directly (shifted - log(sum(exp(shifted)))), or np.log(P + 1e-12)",
