@@ -186,7 +186,8 @@ def test_a_file_with_unusable_output_exits_1_with_the_finding_not_an_internal_er
     source = variant(LOSS_AND_GRADS, "dW2 = hidden.T.dot(dscores)", "dW2 = hidden.T.dot(dscores) + 0j")
     result = CliRunner().invoke(main, ["check", str(write(tmp_path, "net.py", source))])
     assert result.exit_code == 1
-    assert "verdict: grad_complex — a gradient is complex (other); first failing stage: shapes and types" in result.stdout
+    head = "verdict: grad_complex — a gradient is complex (other); first failing stage: shapes and types"
+    assert head in result.stdout
     assert "bug in diagnose" not in result.output
 
 
@@ -212,8 +213,9 @@ BLAME = [
                            "probs = np.exp(scores) / np.sum(np.exp(scores), axis=0, keepdims=True)")},
      "softmax_wrong_axis", {"function": 0, "tensors": []},
      "it equals the cross-entropy of a softmax normalised over axis 0"),
-    ("labels_as_a_column", {"split": ("    batch = len(y)\n    loss", "    batch = len(y)\n    y = y.reshape(-1, 1)\n    loss"),
-                            "loss_and_grads": ("    n = X.shape[0]\n", "    n = X.shape[0]\n    y = y.reshape(-1, 1)\n")},
+    ("labels_as_a_column", {
+        "split": ("    batch = len(y)\n    loss", "    batch = len(y)\n    y = y.reshape(-1, 1)\n    loss"),
+        "loss_and_grads": ("    n = X.shape[0]\n", "    n = X.shape[0]\n    y = y.reshape(-1, 1)\n")},
      "labels_n1", {"function": 0, "tensors": []},
      "of -log P[i, y_j] over all N x N pairs"),
     ("loss_scaled", {"split": ("loss = -np.log(probs[np.arange(batch), y]).mean()",
@@ -222,8 +224,10 @@ BLAME = [
                                         "loss = 1.1 * np.sum(-np.log(probs[range(n), y])) / n")},
      "forward_wrong", {"function": 0, "tensors": []}, "(ratio 1.1000)"),
     ("loss_summed_gradient_averaged", {
-        "split": ("loss = -np.log(probs[np.arange(batch), y]).mean()", "loss = -np.log(probs[np.arange(batch), y]).sum()"),
-        "loss_and_grads": ("loss = np.sum(-np.log(probs[range(n), y])) / n", "loss = np.sum(-np.log(probs[range(n), y]))")},
+        "split": ("loss = -np.log(probs[np.arange(batch), y]).mean()",
+                  "loss = -np.log(probs[np.arange(batch), y]).sum()"),
+        "loss_and_grads": ("loss = np.sum(-np.log(probs[range(n), y])) / n",
+                           "loss = np.sum(-np.log(probs[range(n), y]))")},
      "loss_summed", {"function": 0, "tensors": []},
      "=> it follows 1/N and the loss is N times the mean: the loss is summed [loss_summed]"),
     ("relu_times_activation", {"split": ("d_pre = d_act * (pre > 0)", "d_pre = d_act * act"),
@@ -295,7 +299,8 @@ def test_a_forward_pass_that_edits_x_is_input_mutated(style, source, find, call)
 
 
 def test_the_class_style_names_a_per_tensor_factor_too():
-    source = variant(CLASS_NET, 'grads["W1"] = X.T.dot(dz1) + 2 * reg * W1', 'grads["W1"] = 2 * X.T.dot(dz1) + 2 * reg * W1')
+    source = variant(CLASS_NET, 'grads["W1"] = X.T.dot(dz1) + 2 * reg * W1',
+                     'grads["W1"] = 2 * X.T.dot(dz1) + 2 * reg * W1')
     report = report_of(source)
     assert report.verdict == "tensor_scaled"
     assert report.blame == {"function": "the backward part of TwoLayerNet.loss", "tensors": ["W1"]}

@@ -14,6 +14,6 @@ from diagnose.engine.report import Report
 from diagnose.engine.subject import Subject, SubjectFailed
 
 __all__ = [
-    "ERROR", "HEALTHY", "UNKNOWN", "Caution", "Failure", "Finding", "Probe", "Report", "Stage", "Subject", "SubjectFailed",
-    "TensorCheck", "diagnose", "make_probe",
+    "ERROR", "HEALTHY", "UNKNOWN", "Caution", "Failure", "Finding", "Probe", "Report", "Stage", "Subject",
+    "SubjectFailed", "TensorCheck", "diagnose", "make_probe",
 ]
