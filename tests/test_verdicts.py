@@ -411,3 +411,51 @@ def test_a_one_hot_loss_without_epsilon_gives_nan_at_saturation_but_finite_gradi
     report = report_of(source)
     assert (report.verdict, caution_ids(report)) == ("healthy", ["log_no_eps"])
     assert "gives the loss nan\n" in report.text()
+
+
+# -- every printed claim against the report's own observations, over many broken variants -----------
+
+SWAPS = [("axis=1", "axis=0"), (" + ", " - "), (" * ", " / "), (".T", ""), ("> 0", "< 0"), ("/= ", "*= "),
+         ("np.max", "np.min"), ("np.exp", "np.abs"), ("[range(n), y]", "[:, y]")]
+
+
+def broken_variants(source):
+    """The source with one line deleted, or one operator swapped, for every line where that applies."""
+    lines = source.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.strip() and not line.lstrip().startswith(("def ", "import", "return")):
+            yield "".join(lines[:i] + lines[i + 1:])
+        for a, b in SWAPS:
+            if a in line:
+                yield "".join(lines[:i] + [line.replace(a, b, 1)] + lines[i + 1:])
+
+
+def claims_hold(report):
+    """The sentences a report prints that make a claim, each checked against what it holds."""
+    text = report.text()
+    if report.verdict == "healthy":
+        assert all(f.passed for f in report.findings) and report.faults == ()
+    if "every gradient matches central differences" in text:
+        assert len(report.checks) == 4 and all(c.rel_error <= 1e-5 for c in report.checks)
+    for c in report.checks:
+        row = next(line for line in text.splitlines() if line.strip().startswith(c.name + " "))
+        assert ("(constant)" in row) == (c.ratio is not None and c.constant)
+    if "the loss and the gradients are float64" in text:
+        assert all(f.fault not in ("grad_integer", "grad_complex", "float32") for f in report.findings)
+    assert all(f"  {c.id} (in " in text for c in report.cautions)
+    assert all(f"  {fault} (in " in text for fault in report.faults)
+    if report.blame:
+        assert all(f"d{t}" in text for t in report.blame["tensors"])
+
+
+@pytest.mark.parametrize("style", ["split", "loss_and_grads"])
+def test_every_claim_a_report_prints_holds_on_broken_hand_written_code(style):
+    checked = 0
+    for source in broken_variants(SOURCES[style]):
+        try:
+            subject = module(source)
+        except SyntaxError:
+            continue
+        claims_hold(diagnose(subject, seed=1))
+        checked += 1
+    assert checked >= 20
