@@ -459,3 +459,13 @@ def test_every_claim_a_report_prints_holds_on_broken_hand_written_code(style):
         claims_hold(diagnose(subject, seed=1))
         checked += 1
     assert checked >= 20
+
+
+def test_float32_gradients_of_a_float64_loss_are_a_caution_and_a_float32_forward_stays_a_fault():
+    grads32 = report_of(variant(SPLIT, '"W1": X.T @ d_pre', '"W1": (X.T @ d_pre).astype(np.float32)'))
+    assert (grads32.verdict, caution_ids(grads32)) == ("healthy", ["log_no_eps", "grads_low_precision"])
+    assert "   - not float64: dW1 (float32), while the loss is float64; the check's relative error is" in grads32.text()
+    forward32 = report_of(variant(SPLIT, '    pre = X @ params["W1"]',
+                                  '    X = X.astype(np.float32)\n    params = {k: v.astype(np.float32) for k, v in '
+                                  'params.items()}\n    pre = X @ params["W1"]'))
+    assert forward32.verdict == "float32"

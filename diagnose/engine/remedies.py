@@ -117,6 +117,8 @@ TERMS = {
     # -- cautions ---------------------------------------------------------------------------------
     "log_eps": _t("an epsilon inside the log large enough to move the loss",
                   "keep the epsilon at 1e-12 or below, or compute log-softmax directly", 5, FORWARD, caution=True),
+    "grads_low_precision": _t("gradients in float32 (or narrower) from a float64 loss",
+                              "return the gradients in float64, as the params are", 6, caution=True),
     "grads_as_lists": _t("gradients returned as Python lists",
                          "return numpy arrays: `W -= lr * dW` fails on a list", caution=True),
     "loss_shape": _t("the loss is a one-number array, not a scalar", "return a float: loss.item() or float(loss)",
