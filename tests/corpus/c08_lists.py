@@ -1,0 +1,17 @@
+# expect: healthy; cautions: grads_as_lists
+import numpy as np
+
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    n = X.shape[0]
+    h = np.maximum(0, X @ W1 + b1)
+    s = h @ W2 + b2
+    s = s - s.max(axis=1, keepdims=True)
+    logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+    loss = -logp[np.arange(n), y].mean()
+    d = np.exp(logp)
+    d[np.arange(n), y] -= 1
+    d /= n
+    dh = (d @ W2.T) * (h > 0)
+    return loss, {"W1": (X.T @ dh).tolist(), "b1": dh.sum(0).tolist(), "W2": (h.T @ d).tolist(), "b2": d.sum(0).tolist()}
