@@ -205,8 +205,10 @@ def test_each_file_is_isolated_a_loop_a_forger_and_a_spawner_do_not_touch_the_ot
     try:
         result = run_cli("check", "--jsonl", "--jobs", "2", "--timeout", "2", "b")
         docs = {json.loads(line)["file"]: json.loads(line) for line in result.stdout.splitlines()}
-        assert docs["b/a_loops.py"]["error"] == "a_loops.py did not finish in 2 s (an infinite loop?) while being imported"
-        assert docs["b/b_exits.py"]["error"].startswith("b_exits.py ended the process with exit status 0")
+        assert docs["b/a_loops.py"]["error"] == {
+            "kind": "subject", "message": "a_loops.py did not finish in 2 s (an infinite loop?) while being imported"}
+        assert docs["b/b_exits.py"]["error"]["message"].startswith("b_exits.py ended the process with exit status 0")
+        assert docs["b/d_core.py"]["error"] is None
         assert docs["b/c_spawns.py"]["verdict"] == docs["b/d_core.py"]["verdict"] == "healthy"
         assert not os.path.exists(f"/proc/{marker.read_text()}")
     finally:

@@ -56,7 +56,13 @@ class CheckResult:
     def to_dict(self):
         """The report's JSON document (as `run --json`) with the file, form, exit code and error."""
         doc = self.report.to_dict() if self.report else {"verdict": "error"}
-        return {**doc, "file": self.path, "form": self.form, "exit_code": self.exit_code, "error": self.error}
+        return {**doc, "file": self.path, "form": self.form, "exit_code": self.exit_code, "error": self.error_doc()}
+
+    def error_doc(self):
+        """None, or {"kind": "usage" (exit 2: the file cannot be used) or "subject" (its code failed), "message"}."""
+        if self.error is None:
+            return None
+        return {"kind": "usage" if self.exit_code == 2 else "subject", "message": self.error}
 
 
 def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, output_bytes=OUTPUT_BYTES):

@@ -13,7 +13,7 @@ from diagnose.check.limits import default_memory_gb
 from diagnose.check.batch import file_doc, strict_exit_code
 from diagnose.cli.batch import echo_batch, parse_memory, parse_seed, parse_timeout
 from diagnose.cli.drill import drill, stats
-from diagnose.cli.options import SEED, Commands, Ids, emit_json, error_document
+from diagnose.cli.options import SEED, Commands, Ids, emit_json
 from diagnose.engine.full import full_check, n_params, render_full
 from diagnose.engine.probe import ProbeError, make_probe, parse_shape
 from diagnose.mutants.runs import CORE, rows_table, run_all, run_one, subject_for
@@ -195,9 +195,7 @@ def echo_single(file, seed, shape, as_json, limits, strict):
     result = check_file(file, seed=seed, shape=shape, **limits)
     exit_code = strict_exit_code(result, strict)
     if as_json:
-        kind = "usage" if result.exit_code == 2 else "subject"
-        error = error_document(kind, result.error) if result.error else {}
-        emit_json({**file_doc(result, result.path, strict), **error})
+        emit_json(file_doc(result, result.path, strict))
     elif result.report is None:
         raise CheckError(result.error, result.exit_code)
     else:
