@@ -20,10 +20,10 @@ def test_list_prints_one_row_per_fault_under_a_header():
     result = invoke("list")
     assert result.exit_code == 0 and result.stderr == ""
     header, *rows = result.stdout.splitlines()
-    assert header.split() == ["id", "kind", "title"]
+    assert header.split() == ["id", "kind", "net", "title"]
     assert [row.split()[0] for row in rows] == [f.id for f in FAULTS]
     for row, fault in zip(rows, FAULTS):
-        assert row.split(None, 2)[1:] == [fault.kind.value, fault.title]
+        assert row.split(None, 3)[1:] == [fault.kind.value, fault.net, fault.title]
 
 
 def test_list_json_prints_one_document_with_every_fault():

@@ -10,10 +10,12 @@ import bugs
 import core
 from diagnose import diagnose
 from diagnose.cli.main import main
+from core.family import MEMBERS
 from diagnose.mutants.runs import run_all
 
 SEEDS = range(50)
 EXPECTED = {f.id: ("healthy" if f.kind == bugs.Kind.EQUIVALENT else f.id) for f in bugs.FAULTS}
+NET_FAULTS = [f for f in bugs.FAULTS if f.source == "core.net"]  # member faults: test_family_diagnoser.py
 
 
 def wrong_verdicts(subject, expected, seeds=SEEDS):
@@ -21,12 +23,12 @@ def wrong_verdicts(subject, expected, seeds=SEEDS):
     return [(s, r.verdict) for s in seeds if (r := diagnose(subject, seed=s)).verdict != expected]
 
 
-@pytest.mark.parametrize("fault", bugs.by_kind(bugs.Kind.CHECKLIST, bugs.Kind.EXTENDED), ids=lambda f: f.id)
+@pytest.mark.parametrize("fault", [f for f in NET_FAULTS if f.kind != bugs.Kind.EQUIVALENT], ids=lambda f: f.id)
 def test_every_fault_is_named_on_50_seeds(fault):
     assert wrong_verdicts(bugs.make_mutant(fault), fault.id) == []
 
 
-@pytest.mark.parametrize("fault", bugs.by_kind(bugs.Kind.EQUIVALENT), ids=lambda f: f.id)
+@pytest.mark.parametrize("fault", [f for f in NET_FAULTS if f.kind == bugs.Kind.EQUIVALENT], ids=lambda f: f.id)
 def test_equivalent_mutants_are_healthy_on_50_seeds(fault):
     assert wrong_verdicts(bugs.make_mutant(fault), "healthy") == []
 
@@ -230,18 +232,21 @@ def test_run_bug_core_json_is_one_document():
     assert result.exit_code == 0 and doc["verdict"] == "healthy" and doc["right"] is True
 
 
+@pytest.mark.xfail(strict=True, reason="until the engine recognises the members of the net family")
 def test_run_all_json_rows_are_all_right():
     result = invoke("run", "--all", "--json")
     doc = json.loads(result.output)
+    assert {(row["bug"], row["net"]) for row in doc["rows"]} == {*((f.id, f.net) for f in bugs.FAULTS),
+                                                                 *(("core", str(n)) for n in MEMBERS)}
+    assert set(doc["rows"][0]) == {"bug", "net", "expected", "verdict", "faults", "stage", "right", "forward_calls",
+                                   "ms"}
     assert result.exit_code == 0 and doc["all_right"] is True
-    assert {row["bug"] for row in doc["rows"]} == {*bugs.CATALOG, "core"}
-    assert set(doc["rows"][0]) == {"bug", "expected", "verdict", "faults", "stage", "right", "forward_calls", "ms"}
 
 
 def test_run_exits_1_when_a_verdict_is_wrong(monkeypatch):
     import diagnose.mutants.runs as runs
 
-    monkeypatch.setattr(runs, "subject_for", lambda bug_id: (core, "missing_div_n"))
+    monkeypatch.setattr(runs, "subject_for", lambda bug_id, net=None: (core, "missing_div_n"))
     result = invoke("run", "--bug", "missing_div_n")
     assert result.exit_code == 1 and "verdict WRONG" in result.output
 
@@ -253,9 +258,11 @@ def test_run_usage_errors_exit_2(args):
     assert result.exit_code == 2 and "Traceback" not in result.output
 
 
+@pytest.mark.xfail(strict=True, reason="until the engine recognises the members of the net family")
 def test_run_all_library_function_matches_expected_ids():
     rows = run_all(seed=5)
-    assert [(r.bug, r.expected) for r in rows] == [*EXPECTED.items(), ("core", "healthy")]
+    assert [(r.bug, r.expected) for r in rows] == [*EXPECTED.items(), *[("core", "healthy")] * len(MEMBERS)]
+    assert [r.net for r in rows[-len(MEMBERS):]] == [str(n) for n in MEMBERS]
     assert all(r.right for r in rows)
 
 

@@ -5,6 +5,7 @@ import sys
 import click
 
 import bugs
+from core.family import parse_net
 from diagnose import __version__
 from diagnose.mutants.views import catalog_dict, catalog_table
 from diagnose.check.isolate import check_file
@@ -150,13 +151,27 @@ def check(file, seed, shape, as_json, timeout):
     raise SystemExit(result.exit_code)
 
 
+def net_option(f):
+    """`--net ACT,HEAD`: a member of the net family, e.g. tanh,sigmoid_bce (default relu,softmax_ce)."""
+    return click.option("--net", callback=_parse_net, metavar="ACT,HEAD",
+                        help="Member of the net family, e.g. tanh,sigmoid_bce (default relu,softmax_ce).")(f)
+
+
+def _parse_net(ctx, param, value):
+    try:
+        return None if value is None else parse_net(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-def template(path, force):
+@net_option
+def template(path, force, net):
     """Write a blank implementation (form a) to PATH, for `diagnose check PATH` to grade."""
     try:
-        write_template(path, force=force)
+        write_template(path, force=force, net=net)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {path}: fill in forward_loss() and backward(), then run: diagnose check {path}")

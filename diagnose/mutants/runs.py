@@ -7,19 +7,29 @@ from dataclasses import dataclass
 
 import bugs
 import core
+import core.family
 from diagnose.engine.pipeline import diagnose
 from diagnose.engine.findings import HEALTHY
 
 CORE = "core"
+DEFAULT_NET = str(core.family.Net())
 
 
-def subject_for(bug_id):
-    """(subject, expected verdict) for a catalog id or 'core'."""
+def subject_for(bug_id, net=None):
+    """(subject, expected verdict) for a catalog id, or for 'core' of member `net` (core/net.py by default)."""
     if bug_id == CORE:
-        return core, HEALTHY
+        is_default = net is None or str(core.family.parse_net(net)) == DEFAULT_NET
+        return (core if is_default else core.family.member(net)), HEALTHY
     fault = bugs.get(bug_id)
     expected = HEALTHY if fault.kind == bugs.Kind.EQUIVALENT else fault.id
     return bugs.make_mutant(fault), expected
+
+
+def net_of(bug_id, net=None):
+    """The member a run diagnoses: the fault's own, or `net` (default relu,softmax_ce) for the core."""
+    if bug_id == CORE:
+        return str(core.family.parse_net(net or DEFAULT_NET))
+    return bugs.get(bug_id).net
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,7 @@ class Row:
     expected: str
     report: object
     ms: float
+    net: str = DEFAULT_NET
 
     @property
     def right(self):
@@ -37,27 +48,28 @@ class Row:
 
     def to_dict(self):
         r = self.report
-        return {"bug": self.bug, "expected": self.expected, "verdict": r.verdict, "faults": list(r.faults),
+        return {"bug": self.bug, "net": self.net, "expected": self.expected, "verdict": r.verdict, "faults": list(r.faults),
                 "stage": r.stage, "right": self.right, "forward_calls": r.forward_calls, "ms": round(self.ms, 1)}
 
 
-def run_one(bug_id, seed=0, shape=None):
-    """Diagnose the mutant `bug_id` (or the core) and time it: a Row."""
-    subject, expected = subject_for(bug_id)
+def run_one(bug_id, seed=0, shape=None, net=None):
+    """Diagnose the mutant `bug_id` (or the core of member `net`) and time it: a Row."""
+    subject, expected = subject_for(bug_id, net)
     start = time.perf_counter()
     report = diagnose(subject, seed=seed, shape=shape)
-    return Row(bug_id, expected, report, 1000 * (time.perf_counter() - start))
+    return Row(bug_id, expected, report, 1000 * (time.perf_counter() - start), net_of(bug_id, net))
 
 
 def run_all(seed=0, shape=None):
-    """Every catalogued fault, the equivalent mutants and the core."""
-    return [run_one(bug_id, seed, shape) for bug_id in [*bugs.CATALOG, CORE]]
+    """Every catalogued fault on its member, the equivalent mutants, and the core of every member."""
+    faults = [run_one(bug_id, seed, shape) for bug_id in bugs.CATALOG]
+    return faults + [run_one(CORE, seed, shape, str(net)) for net in core.family.MEMBERS]
 
 
 def rows_table(rows):
-    """The `run --all` table: id, expected, verdict, first failing stage, right, calls, ms."""
-    head = ("bug", "expected", "verdict", "first failing stage", "right", "calls", "ms")
-    body = [(r.bug, r.expected, r.report.verdict, r.report.stage or "-", "yes" if r.right else "NO",
+    """The `run --all` table: id, member, expected, verdict, first failing stage, right, calls, ms."""
+    head = ("bug", "net", "expected", "verdict", "first failing stage", "right", "calls", "ms")
+    body = [(r.bug, r.net, r.expected, r.report.verdict, r.report.stage or "-", "yes" if r.right else "NO",
              str(r.report.forward_calls), f"{r.ms:.0f}") for r in rows]
     widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [head, *body]]

@@ -8,15 +8,22 @@ def catalog_dict():
 
 
 def catalog_table():
-    """The catalog as an aligned text table: id, kind, title."""
-    rows = [("id", "kind", "title")] + [(f.id, f.kind.value, f.title) for f in FAULTS]
-    w_id, w_kind = (max(len(r[i]) for r in rows) for i in (0, 1))
-    return "\n".join(f"{a:<{w_id}}  {b:<{w_kind}}  {c}" for a, b, c in rows)
+    """The catalog as an aligned text table: id, kind, member of the net family, title."""
+    rows = [("id", "kind", "net", "title")] + [(f.id, f.kind.value, f.net, f.title) for f in FAULTS]
+    w_id, w_kind, w_net = (max(len(r[i]) for r in rows) for i in (0, 1, 2))
+    return "\n".join(f"{a:<{w_id}}  {b:<{w_kind}}  {n:<{w_net}}  {c}" for a, b, n, c in rows)
 
 
-def catalog_markdown():
-    """The README's catalog table, generated from the records so it cannot go stale."""
-    lines = ["| id | kind | title | what a person sees |", "|---|---|---|---|"]
-    for f in FAULTS:
-        lines.append(f"| `{f.id}` | {f.kind.value} | {f.title} | {f.symptom} |")
+def catalog_markdown(source="core.net"):
+    """The README's catalog table of the faults made in `source`, generated from the records so it cannot go stale.
+
+    Member faults (source "core.family") get a net column: the member they are made in.
+    """
+    faults = [f for f in FAULTS if f.source == source]
+    if source == "core.net":
+        lines = ["| id | kind | title | what a person sees |", "|---|---|---|---|"]
+        lines += [f"| `{f.id}` | {f.kind.value} | {f.title} | {f.symptom} |" for f in faults]
+    else:
+        lines = ["| id | net | kind | title | what a person sees |", "|---|---|---|---|---|"]
+        lines += [f"| `{f.id}` | {f.net} | {f.kind.value} | {f.title} | {f.symptom} |" for f in faults]
     return "\n".join(lines)
