@@ -85,6 +85,11 @@ class FullCheck:
         return {"h": self.h, "forward_calls": self.forward_calls, "tensors": [t.to_dict() for t in self.tensors],
                 "failure": self.failure}
 
+    def _repr_html_(self):
+        """Jupyter shows the check as SVG heat maps."""
+        from diagnose.engine.html import full_html
+        return full_html(self)
+
 
 def n_params(probe):
     """Number of scalar parameters: the central differences a full check takes, halved."""

@@ -6,7 +6,7 @@ from diagnose.engine.remedies import remedy
 from diagnose.engine.render import render_report
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Report:
     """What the engine observed and concluded about one subject."""
 
@@ -89,3 +89,12 @@ class Report:
     def observations_text(self):
         """What was observed, without the verdict, the fault names or the fix (for drills)."""
         return render_report(self, reveal=False)
+
+    def __repr__(self):
+        """Short: the verdict, the faults and the first failing stage (the whole report is .text())."""
+        return f"Report(verdict={self.verdict!r}, faults={self.faults!r}, stage={self.stage!r})"
+
+    def _repr_html_(self):
+        """Jupyter shows the report as a heading and tables."""
+        from diagnose.engine.html import report_html  # html imports the full check: load it only when asked
+        return report_html(self)
