@@ -40,7 +40,7 @@ MEMBER_FAULTS = (
                  symptom="dW2 and db2 pass; dW1 and db1 fail: dead units get nothing, live units get "
                          "z (1 - z) instead of 1, even negative where z > 1",
                  fix="dZ1 = dA1 * (Z1 > 0)", family=4),
-    member_fault("leaky_grad_as_relu", EX, "leaky_relu,sigmoid_bce",
+    member_fault("relu_grad_on_leaky_relu", EX, "leaky_relu,sigmoid_bce",
                  "leaky ReLU backward with slope 0 below zero (the ReLU derivative)", "leaky_relu_grad",
                  _LEAKY_GRAD, "return np.where(Z > 0, 1.0, 0.0)",
                  symptom="dW2 and db2 pass; dW1 and db1 miss the alpha-sized gradient of every negative "

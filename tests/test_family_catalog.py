@@ -160,8 +160,8 @@ def test_sigmoid_grad_of_z_uses_z_1_minus_z(make_member_problem):
     np.testing.assert_array_equal(m.sigmoid_grad(Z, None), Z * (1 - Z))
 
 
-def test_leaky_grad_as_relu_drops_the_negative_slope():
-    m = mutant("leaky_grad_as_relu")
+def test_relu_grad_on_leaky_relu_drops_the_negative_slope():
+    m = mutant("relu_grad_on_leaky_relu")
     np.testing.assert_array_equal(m.leaky_relu_grad(np.array([-1.0, 2.0]), 0.1), [0.0, 1.0])
 
 

@@ -1,4 +1,6 @@
 """Text rendering of a Report: the stages in order, the numbers lined up, then the fix."""
+from core.family import NET as DEFAULT_NET
+from core.family import parse_net
 from diagnose.engine.findings import Stage
 from diagnose.engine.remedies import remedy
 
@@ -30,6 +32,20 @@ def stage_lines(report, stage, number, reveal):
     return lines
 
 
+BASIS_WORDS = {"recognised from the loss": "recognised from the loss", "given": "given with --net",
+               "nearest": "no member's loss matches; judged as the member whose gradients are nearest",
+               "default": "no member's loss matches; judged as the default net"}
+
+
+def net_lines(report):
+    """`net: tanh hidden layer, softmax + cross-entropy (recognised from the loss)`; nothing for the default net
+    recognised as such, so the reports of core/net.py's net read as they always have."""
+    net, basis = getattr(report, "net", None), getattr(report, "net_basis", "")
+    if not net or (net == DEFAULT_NET and basis == "recognised from the loss"):
+        return []
+    return [f"net: {parse_net(net).describe()} ({BASIS_WORDS.get(basis, basis)})"]
+
+
 def render_report(report, reveal=True):
     """The report as text; reveal=False leaves out the verdict, the meanings and the fix."""
     N, D, H, C = report.shape
@@ -45,6 +61,7 @@ def render_report(report, reveal=True):
             lines.append(f"faults found: {', '.join(report.faults)}")
     calls = f"{report.forward_calls} forward call" + ("" if report.forward_calls == 1 else "s")
     lines.append(f"probe: seed {report.seed}, N={N} D={D} H={H} C={C}; {calls}")
+    lines += net_lines(report)
     for number, stage in enumerate(Stage, 1):
         lines += stage_lines(report, stage, number, reveal)
     if report.failure:

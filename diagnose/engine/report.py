@@ -21,6 +21,8 @@ class Report:
     skipped: tuple = ()
     failure: Failure | None = None
     notes: tuple = ()
+    net: str | None = None  # the member of the net family judged, e.g. "tanh,sigmoid_bce" (core.family spec)
+    net_basis: str = ""  # "recognised from the loss", "given", "nearest" or "default"
 
     @property
     def errors(self):
@@ -59,6 +61,8 @@ class Report:
             "skipped": list(self.skipped),
             "notes": list(self.notes),
             "failure": self.failure.to_dict() if self.failure else None,
+            "net": self.net,
+            "net_basis": self.net_basis,
         }
 
     @classmethod
@@ -80,6 +84,8 @@ class Report:
             skipped=tuple(doc["skipped"]),
             failure=Failure.from_dict(doc["failure"]) if doc["failure"] else None,
             notes=tuple(doc["notes"]),
+            net=doc.get("net"),
+            net_basis=doc.get("net_basis", ""),
         )
 
     def text(self):

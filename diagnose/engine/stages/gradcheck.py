@@ -120,6 +120,9 @@ def run(ctx):
             ctx.explained[name] = "float32"
         elif check.constant and abs(check.ratio - 1) > 1e-3:  # a ratio of 1.0000x is no factor
             groups.setdefault(name_ratio(check.ratio, N, ratio_tol(ctx)) or f"{check.ratio:.4g}", []).append(name)
+    for label, names in list(groups.items()):
+        if all(ctx.grads[name].size == 1 for name in names):  # one entry: any error is a "constant" ratio
+            del groups[label]
     findings = []
     if noisy:
         findings.append(Finding(S, True, f"{', '.join(noisy)} agree to within float32 rounding (ratio within 5% of 1)"))

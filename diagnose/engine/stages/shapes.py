@@ -1,7 +1,8 @@
 """Stage 1, shapes and types: the first thing to compare when a check fails."""
 import numpy as np
 
-from core import PARAM_KEYS
+from core import PARAM_KEYS, family
+from diagnose.engine.member import loss_words
 from diagnose.engine.findings import Finding, Stage
 from diagnose.engine.stages.context import Stop
 
@@ -24,6 +25,8 @@ def normalise(name, g, param, N):
         return g.reshape(want), f"d{name}_keepdims"
     if param.ndim == 1 and g.shape == (N,):
         return None, f"d{name}_wrong_axis"
+    if param.ndim == 1 and g.shape == ():
+        return (g.reshape(want) if param.size == 1 else None), f"d{name}_scalar"
     return None, "shape_mismatch"
 
 
@@ -34,6 +37,9 @@ def shape_meaning(fault, name, g, param):
     if fault.endswith("_keepdims"):
         return (f"a sum with keepdims=True leaves shape {g.shape}; the in-place update "
                 f"`{name} -= lr * d{name}` then fails to broadcast")
+    if fault.endswith("_scalar"):
+        return (f"a sum over every axis gives one number; `{name} -= lr * d{name}` then adds it to every entry "
+                "without an error")
     if fault.endswith("_wrong_axis"):
         return f"length N: summed over axis 1 (the units) instead of axis 0 (the batch)"
     return f"expected {param.shape}"
@@ -51,29 +57,56 @@ def check_grads_container(grads):
 
 
 def check_loss(ctx):
-    """The loss is a finite scalar; compare it with the reference cross-entropy."""
+    """The loss is a finite scalar; compare it with the member's reference loss."""
     loss = np.asarray(ctx.loss)
     if loss.ndim != 0 or not np.issubdtype(loss.dtype, np.number):
         raise Stop(f"the loss must be a scalar, got {type(ctx.loss).__name__} of shape {loss.shape}")
     if not np.isfinite(loss):
         raise Stop(f"the loss at a moderate probe is {float(loss)}, expected a finite number")
     ctx.loss_dtype = loss.dtype
-    ref, N = ctx.probe.loss, ctx.probe.X.shape[0]
-    ctx.loss_ratio = float(loss) / ref
+    probe = ctx.probe
+    ref, N = probe.loss, probe.X.shape[0]
+    ctx.loss_ratio = float(loss) / probe.mean_loss  # against the mean over N, whatever the convention
     tol = 1e-4 if low_precision(loss.dtype) else 1e-5  # an epsilon such as log(P + 1e-8) is no fault
-    seen = f"the loss is {float(loss):.6g} where the mean cross-entropy of the probe is {ref:.6g}"
-    if abs(ctx.loss_ratio - 1) < tol:
-        return [Finding(S, True, f"the loss {float(loss):.6g} is a finite scalar and equals the mean cross-entropy")]
-    if abs(ctx.loss_ratio - N) < N * tol:
+    words = loss_words(probe.net)
+    seen = f"the loss is {float(loss):.6g} where {words} of the probe is {ref:.6g}"
+    if abs(float(loss) / ref - 1) < tol:
+        return [Finding(S, True, f"the loss {float(loss):.6g} is a finite scalar and equals {words}")]
+    if probe.net.convention == "mean" and abs(ctx.loss_ratio - N) < N * tol:
         return [Finding(S, False, f"{seen} (ratio {ctx.loss_ratio:.4f} = N)",
                         "the loss is summed over the batch, not averaged", "loss_summed")]
-    P, y = ctx.probe.P, ctx.probe.y
-    loss_n1 = -np.mean(np.log(P[:, y]))  # what P[np.arange(N), y] gives when y has shape (N, 1)
-    if abs(float(loss) / loss_n1 - 1) < tol:
-        return [Finding(S, False, f"{seen}; it equals the mean of -log P[i, y_j] over all N x N pairs",
-                        "the labels broadcast as an (N, 1) column", "labels_n1")]
-    return [Finding(S, False, f"{seen} (ratio {ctx.loss_ratio:.4f})",
+    for fault, what, wrong in wrong_losses(probe):
+        if abs(float(loss) / wrong - 1) < tol:
+            return [Finding(S, False, f"{seen}; it equals {what}", wrong_loss_meaning(fault), fault)]
+    match = ctx.loss_match
+    if ctx.net_basis in ("nearest", "default") and match is not None:
+        return [Finding(S, False, f"the loss {float(loss):.6g} matches no member of the net family: the nearest is "
+                                  f"{match.net} ({match.net.describe()}) with {match.loss:.6g}, a relative "
+                                  f"difference of {match.distance:.1e}",
+                        "the forward pass computes a different loss; the gradient stages look for where")]
+    return [Finding(S, False, f"{seen} (ratio {float(loss) / ref:.4f})",
                     "the forward pass computes a different loss; the gradient stages look for where")]
+
+
+def wrong_losses(probe):
+    """(fault, what it is, its loss on the probe) for the named wrong forms of the member's loss."""
+    net, y, N = probe.net, probe.y, probe.X.shape[0]
+    if net.head == "softmax_ce":
+        loss_n1 = -np.mean(np.log(probe.P[:, y]))  # what P[np.arange(N), y] gives when y has shape (N, 1)
+        return [("labels_n1", "the mean of -log P[i, y_j] over all N x N pairs", loss_n1)]
+    if net.head == "sigmoid_bce":
+        scale = family.convention_scale(net.convention, N, 1)
+        z = probe.Z2[:, 0]
+        return [("bce_no_one_minus_y", "the binary cross-entropy without its (1 - y) log(1 - s) term",
+                 scale * np.sum(y * np.logaddexp(0, -z)))]  # -sum y log s(z)
+    return []
+
+
+def wrong_loss_meaning(fault):
+    """What a named wrong loss means."""
+    return {"labels_n1": "the labels broadcast as an (N, 1) column",
+            "bce_no_one_minus_y": "the examples with y = 0 add nothing to the loss: -[y log s + (1 - y) log(1 - s)] "
+                                  "has two terms"}[fault]
 
 
 def run(ctx):

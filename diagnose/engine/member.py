@@ -1,0 +1,146 @@
+"""The member of the net family a subject computes, recognised from its own loss on the probe.
+
+The engine computes the loss of every member (activation x head x loss convention, and
+the common leaky slopes) on the probe with its own references (core.family); the member
+is the one whose loss equals the subject's. A multiclass probe is tried first (the call
+the diagnosis makes anyway); a binary probe (C = 1, y in {0, 1}) only when that call
+fails or its loss matches nothing. The tables below name what a wrong dZ2 or a wrong
+derivative of the hidden activation looks like on each member.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import family
+from core.family import ACTIVATIONS, LEAKY_ALPHA, MEMBERS, Net, conventions_for
+
+SLOPES = (LEAKY_ALPHA, 0.05, 0.1, 0.2, 0.3)  # the leaky slopes recognised: the libraries' defaults and round values
+MATCH_TOL = 1e-5  # relative: an epsilon such as log(p + 1e-8) still matches
+BINARY = Net("relu", "sigmoid_bce")  # the member the binary probe is drawn for
+
+
+def candidates(binary):
+    """Every member, convention and slope a probe of this kind can tell apart, the default first."""
+    for net in MEMBERS:
+        if net.binary != binary:
+            continue
+        for convention in conventions_for(net.head):
+            for alpha in SLOPES if net.act == "leaky_relu" else (LEAKY_ALPHA,):
+                yield Net(net.act, net.head, alpha, convention)
+
+
+@dataclass(frozen=True)
+class Match:
+    """The candidate nearest to the subject's loss, its loss, and the relative difference."""
+
+    net: Net
+    loss: float
+    distance: float
+
+    @property
+    def exact(self):
+        return self.distance <= MATCH_TOL
+
+
+def nearest(loss, probe):
+    """The candidate whose loss on the probe is nearest to `loss` (the earliest on a tie)."""
+    best = None
+    for net in candidates(probe.net.binary):
+        ref = float(family.forward_loss(probe.X, probe.y, probe.params, net)[0])
+        distance = abs(loss - ref) / max(abs(ref), 1e-12)
+        if best is None or distance < best.distance:
+            best = Match(net, ref, distance)
+    return best
+
+
+def grads_distance(grads, probe, net):
+    """|grads - the member's reference| / |reference| over all tensors; inf when a shape differs."""
+    loss, cache = family.forward_loss(probe.X, probe.y, probe.params, net)
+    ref = family.backward(cache, probe.params, net)
+    if not isinstance(grads, dict) or any(np.shape(grads.get(k)) != r.shape for k, r in ref.items()):
+        return np.inf
+    num = sum(np.sum((np.asarray(grads[k], dtype=np.float64) - r) ** 2) for k, r in ref.items())
+    den = sum(np.sum(r ** 2) for r in ref.values())
+    return float(np.sqrt(num / max(den, 1e-300)))
+
+
+def nearest_by_grads(grads, probe):
+    """(distance, member) of the candidate whose reference gradients are nearest the subject's."""
+    scored = [(grads_distance(grads, probe, net), i, net) for i, net in enumerate(candidates(probe.net.binary))]
+    distance, _, net = min(scored, key=lambda t: (t[0], t[1]))
+    return distance, net
+
+
+# -- words ------------------------------------------------------------------------------------
+
+LOSS_WORDS = {"softmax_ce": "cross-entropy", "sigmoid_bce": "binary cross-entropy", "sigmoid_mse": "squared error"}
+CONVENTION_WORDS = {"mean": "mean {}", "sum": "{} summed over the batch", "mean_nc": "{} averaged over N*C entries",
+                    "half_mean": "mean 1/2 {}", "half_sum": "1/2 {} summed over the batch",
+                    "half_mean_nc": "1/2 {} averaged over N*C entries"}
+
+
+def loss_words(net):
+    """'the mean cross-entropy', 'the binary cross-entropy summed over the batch', ..."""
+    return "the " + CONVENTION_WORDS[net.convention].format(LOSS_WORDS[net.head])
+
+
+def dz2_words(net):
+    """The member's dZ2 as a formula: (P - onehot(y)) / N, (s(z) - y) / N, 2 (S - Y) S (1 - S) / N, ..."""
+    base = {"softmax_ce": "(P - onehot(y))", "sigmoid_bce": "(s(z) - y)", "sigmoid_mse": "2 (S - Y) S (1 - S)"}
+    text = base[net.head]
+    if net.convention.startswith("half_"):
+        text = "(S - Y) S (1 - S)"
+    divisor = {"mean": " / N", "sum": "", "mean_nc": " / (N C)"}[net.convention.removeprefix("half_")]
+    return text + divisor
+
+
+# -- wrong dZ2 of each head: (fault, words, the dZ2 that fault gives) ----------------------------
+
+def wrong_dZ2s(probe):
+    """The dZ2 each named head fault gives on the probe, with the member's convention factor."""
+    net, y = probe.net, probe.y
+    scale = family.convention_scale(net.convention, *probe.Z2.shape)
+    if net.head == "softmax_ce":
+        Y = family.onehot(y, probe.P.shape[1])
+        return [("ce_grad_no_softmax", "(Z2 - onehot(y)): the softmax is missing from the gradient",
+                 scale * (probe.Z2 - Y)),
+                ("softmax_jacobian_diagonal", "-onehot(y) (1 - P): the softmax Jacobian's diagonal P (1 - P) only",
+                 scale * (-Y * (1 - probe.P)))]
+    if net.head == "sigmoid_mse":
+        S, Y = probe.P, family.onehot(y, probe.P.shape[1])
+        factor = 1.0 if net.convention.startswith("half_") else 2.0
+        return [("mse_grad_no_sigmoid", "2 (S - Y) without the sigmoid's derivative S (1 - S)",
+                 scale * factor * (S - Y))]
+    return []
+
+
+# -- derivatives of the hidden activation: (fault, words, dA1 -> dZ1 factor) ----------------------
+
+def output_form(act, A):
+    """The derivative written in terms of the activation's output: s (1 - s), 1 - t^2."""
+    return A * (1 - A) if act == "sigmoid" else 1 - A ** 2
+
+
+def derivatives(probe):
+    """[(fault or None, words, factor)]: dZ1 = dA1 * factor; the first is the right one."""
+    net, Z1, A1 = probe.net, probe.Z1, probe.A1
+    act, alpha = net.act, net.alpha
+    f_grad = ACTIVATIONS[act][1]
+    table = [(None, f"{act}'(Z1)", f_grad(Z1, alpha)),
+             (f"{act}_grad_at_activation", f"{act}'(A1), the derivative taken at the activation "
+                                           "instead of the pre-activation", f_grad(A1, alpha))]
+    if act in ("sigmoid", "tanh"):
+        form = "Z1 (1 - Z1)" if act == "sigmoid" else "1 - Z1^2"
+        table.append((f"{act}_grad_of_z", f"{form}: the output form of {act}' applied to the pre-activation",
+                      output_form(act, Z1)))
+    for other in ("sigmoid", "tanh", "relu"):
+        if other != act:
+            form = {"sigmoid": "A1 (1 - A1)", "tanh": "1 - A1^2", "relu": "Z1 > 0"}[other]
+            fault = f"{other}_grad_on_{act}"
+            value = output_form(other, A1) if other != "relu" else ACTIVATIONS["relu"][1](Z1, alpha)
+            table.append((fault, f"{form}: the {other} derivative on a {act} layer", value))
+            if other != "relu":
+                table.append((fault, f"{other}'(Z1): the {other} derivative on a {act} layer",
+                              ACTIVATIONS[other][1](Z1, alpha)))
+    table.append((f"{act}_grad_missing", "no derivative at all: dZ1 = dA1", np.ones_like(Z1)))
+    return table
