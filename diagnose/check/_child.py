@@ -47,14 +47,14 @@ def open_channel():
     return emit
 
 
-def diagnose_file(path, seed, shape, emit):
+def diagnose_file(path, seed, shape, emit, net=None):
     """The result document for one file: the form and the report, or the error."""
     emit({"stage": IMPORT})
     try:
         form = load_subject(path)
     except LoadError as exc:
         return {"error": exc.message, "exit_code": exc.exit_code}
-    report = diagnose_subject(form, seed=seed, shape=shape, wrap=lambda impl: ReportingSubject(impl, emit))
+    report = diagnose_subject(form, seed=seed, shape=shape, wrap=lambda impl: ReportingSubject(impl, emit), net=net)
     return {"form": form.form, "report": report.to_dict()}
 
 
@@ -73,13 +73,14 @@ def unexpected(path, exc):
 
 
 def main(argv):
-    """PATH SEED SHAPE ('' for the default): diagnose, send the result, exit at once."""
+    """PATH SEED SHAPE [NET] ('' for the defaults): diagnose, send the result, exit at once."""
     path, seed, shape_text = os.path.abspath(argv[0]), int(argv[1]), argv[2]
+    net = argv[3] if len(argv) > 3 and argv[3] else None
     emit = open_channel()
     sys.dont_write_bytecode = True  # leave no __pycache__ beside the person's file
     sys.path.insert(0, os.path.dirname(path))  # their own sibling modules, as when run as a script
     try:
-        result = diagnose_file(path, seed, parse_shape(shape_text) if shape_text else None, emit)
+        result = diagnose_file(path, seed, parse_shape(shape_text) if shape_text else None, emit, net)
     except BaseException as exc:  # noqa: BLE001 -- the parent must get a result, whatever happened
         result = {"error": unexpected(path, exc), "exit_code": 1}
     emit({"result": result})

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from diagnose.engine.pipeline import diagnose
 from diagnose.engine.findings import HEALTHY
 from diagnose.check.loader import CLASS_NAME
+from core.family import parse_net
 from diagnose.engine.probe import check_shape
 from diagnose.check.regcheck import check_reg
 from diagnose.engine.report import Report
@@ -31,9 +32,9 @@ FORM_WORDS = {"a": "forward_loss and backward", "b": f"class {CLASS_NAME}", "c":
 IMPORT = "import"
 
 
-def diagnose_subject(form, *, seed=0, shape=None, wrap=Subject):
+def diagnose_subject(form, *, seed=0, shape=None, wrap=Subject, net=None):
     """The engine's report on an adapted subject, plus the regularisation check for a class."""
-    report = diagnose(wrap(form), seed=seed, shape=shape)
+    report = diagnose(wrap(form), seed=seed, shape=shape, net=net)
     if form.form == "b":
         report = check_reg(form, report, seed=seed, shape=shape, wrap=wrap)
     return report
@@ -63,31 +64,35 @@ class CheckResult:
         return {**doc, "file": self.path, "form": self.form, "exit_code": self.exit_code, "error": self.error}
 
 
-def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT):
-    """Diagnose the implementation in the file at `path`, in a child process with a time limit."""
+def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, net=None):
+    """Diagnose the implementation in the file at `path`, in a child process with a time limit.
+
+    `net` ("tanh,sigmoid_bce", ...) names the member of the net family; by default it is recognised.
+    """
     path = os.path.abspath(os.fspath(path))
     if shape is not None:
         check_shape(tuple(shape))  # a bad shape is the caller's mistake: ValueError here, not in the child
+    net = None if net is None else str(parse_net(net))  # likewise a bad net
     if not os.path.exists(path):
         return CheckResult(path, 2, error=f"no such file: {path}")
     if os.path.isdir(path):
         return CheckResult(path, 2, error=f"{path} is a directory; give the Python file that holds your implementation")
     start = time.perf_counter()
-    returncode, lines, timed_out = run_child(path, seed, shape, timeout)
+    returncode, lines, timed_out = run_child(path, seed, shape, timeout, net)
     result = interpret(path, returncode, lines, timed_out, timeout)
     return CheckResult(result.path, result.exit_code, result.form, result.report, result.error,
                        time.perf_counter() - start)
 
 
-def child_command(path, seed, shape):
+def child_command(path, seed, shape, net=None):
     """The argv of the child that imports `path` and diagnoses it."""
     shape_text = ",".join(str(n) for n in shape) if shape else ""
-    return [sys.executable, "-c", BOOT, ROOT, path, str(seed), shape_text]
+    return [sys.executable, "-c", BOOT, ROOT, path, str(seed), shape_text, net or ""]
 
 
-def run_child(path, seed, shape, timeout):
+def run_child(path, seed, shape, timeout, net=None):
     """(return code, JSON lines it sent, whether it was killed for time); the child's stderr is ours."""
-    proc = subprocess.Popen(child_command(path, seed, shape), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(child_command(path, seed, shape, net), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             start_new_session=True, text=True)
     timed_out = False
     try:

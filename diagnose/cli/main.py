@@ -59,6 +59,20 @@ def shape_option(f):
     return click.option("--shape", callback=_parse_shape, help="Probe sizes N,D,H,C (default 6,9,12,4).")(f)
 
 
+def net_option(f):
+    """`--net ACT,HEAD`: a member of the net family, e.g. tanh,sigmoid_bce (default relu,softmax_ce)."""
+    return click.option("--net", callback=_parse_net, metavar="ACT,HEAD",
+                        help="Member of the net family, e.g. tanh,sigmoid_bce (default: recognised from the loss; "
+                             "relu,softmax_ce for a blank).")(f)
+
+
+def _parse_net(ctx, param, value):
+    try:
+        return None if value is None else parse_net(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _parse_shape(ctx, param, value):
     try:
         return None if value is None else parse_shape(value)
@@ -73,14 +87,21 @@ def _parse_shape(ctx, param, value):
               help="Then check every entry by central differences (2 forward calls a parameter) and draw heat maps.")
 @seed_option
 @shape_option
+@net_option
 @json_option
-def run(bug_id, run_every, full, seed, shape, as_json):
-    """Diagnose a catalogued mutant from behaviour alone; exit 0 when the verdict is the injected fault."""
+def run(bug_id, run_every, full, seed, shape, net, as_json):
+    """Diagnose a catalogued mutant from behaviour alone; exit 0 when the verdict is the injected fault.
+
+    With --net, `--bug core` is that member's core and the diagnoser is told the member instead of
+    recognising it.
+    """
     if bool(bug_id) == run_every:
         raise click.UsageError("give exactly one of --bug ID or --all")
     if full and run_every:
         raise click.UsageError("--full checks one subject entry by entry: use it with --bug ID, not --all")
-    ok = echo_all(seed, shape, as_json) if run_every else echo_one(bug_id, seed, shape, full, as_json)
+    if net and run_every:
+        raise click.UsageError("--net names one member: use it with --bug ID, not --all (which runs every member)")
+    ok = echo_all(seed, shape, as_json) if run_every else echo_one(bug_id, seed, shape, full, as_json, net)
     raise SystemExit(0 if ok else 1)
 
 
@@ -95,9 +116,9 @@ def echo_all(seed, shape, as_json):
     return ok
 
 
-def echo_one(bug_id, seed, shape, full, as_json):
+def echo_one(bug_id, seed, shape, full, as_json, net=None):
     """`run --bug ID [--full]`: the report (and the full check) or one JSON document; True when right."""
-    row = run_one(bug_id, seed, shape)
+    row = run_one(bug_id, seed, shape, net)
     doc = {**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "right": row.right}
     if not as_json:
         click.echo(row.report.text(), nl=False)
@@ -134,14 +155,15 @@ class CheckError(click.ClickException):
 @json_option
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
               help="Seconds the file's code may run in its child process.")
-def check(file, seed, shape, as_json, timeout):
+@net_option
+def check(file, seed, shape, as_json, timeout, net):
     """Diagnose your own implementation in FILE: exit 0 healthy, 1 a fault or a failure, 2 unusable file.
 
     FILE holds (a) forward_loss(X, y, params) and backward(cache, params), (b) a class
     TwoLayerNet(input_size, hidden_size, output_size) with params and loss(X, y, reg),
     or (c) loss_and_grads(X, y, params). It runs in a child process with a time limit.
     """
-    result = check_file(file, seed=seed, shape=shape, timeout=timeout)
+    result = check_file(file, seed=seed, shape=shape, timeout=timeout, net=net)
     if as_json:
         emit_json(result.to_dict())
     elif result.report is None:
@@ -149,19 +171,6 @@ def check(file, seed, shape, as_json, timeout):
     else:
         click.echo(result.text(), nl=False)
     raise SystemExit(result.exit_code)
-
-
-def net_option(f):
-    """`--net ACT,HEAD`: a member of the net family, e.g. tanh,sigmoid_bce (default relu,softmax_ce)."""
-    return click.option("--net", callback=_parse_net, metavar="ACT,HEAD",
-                        help="Member of the net family, e.g. tanh,sigmoid_bce (default relu,softmax_ce).")(f)
-
-
-def _parse_net(ctx, param, value):
-    try:
-        return None if value is None else parse_net(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 @main.command()

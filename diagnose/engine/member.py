@@ -144,3 +144,37 @@ def derivatives(probe):
                               ACTIVATIONS[other][1](Z1, alpha)))
     table.append((f"{act}_grad_missing", "no derivative at all: dZ1 = dA1", np.ones_like(Z1)))
     return table
+
+
+# -- the words of the member faults the engine can name: (title, fix) -----------------------------
+
+DERIVATIVE_FORMULAS = {"relu": "(Z1 > 0)", "leaky_relu": "np.where(Z1 > 0, 1, alpha)",
+                       "sigmoid": "A1 * (1 - A1), with A1 = sigmoid(Z1)", "tanh": "(1 - A1 ** 2), with A1 = tanh(Z1)"}
+
+
+def member_remedies():
+    """{fault id: (title, fix)} for the faults the member tables above name."""
+    table = {
+        "ce_grad_no_softmax": ("the cross-entropy gradient is taken on the raw logits, without the softmax",
+                               "dZ2 = (softmax(Z2) - onehot(y)) / N"),
+        "softmax_jacobian_diagonal": ("the softmax is back-propagated with only the diagonal P (1 - P) of its Jacobian",
+                                      "take softmax and cross-entropy together: dZ2 = (P - onehot(y)) / N"),
+        "mse_grad_no_sigmoid": ("the squared-error gradient misses the sigmoid's derivative",
+                                "dZ2 = 2 (S - Y) * S * (1 - S) / N"),
+        "bce_no_one_minus_y": ("the binary cross-entropy has no (1 - y) log(1 - s) term",
+                               "loss = mean(log(1 + e^z) - y z) = -mean[y log s + (1 - y) log(1 - s)]"),
+        "unstable_sigmoid": ("the sigmoid overflows at a saturated logit",
+                             "sigmoid(z) = exp(-logaddexp(0, -z)), or 1 / (1 + exp(-z)) with np.errstate"),
+    }
+    for bias in ("b1", "b2"):
+        table[f"d{bias}_scalar"] = (f"d{bias} is summed over every axis: a scalar",
+                                    f"sum over the batch only: d{bias} = dZ.sum(axis=0)")
+    for act, formula in DERIVATIVE_FORMULAS.items():
+        fix = f"dZ1 = dA1 * {formula}"
+        table[f"{act}_grad_at_activation"] = (f"{act}'s derivative is taken at the activation A1, not at Z1", fix)
+        table[f"{act}_grad_of_z"] = (f"{act}'s derivative is written in its output form but given Z1", fix)
+        table[f"{act}_grad_missing"] = (f"the {act} backward has no derivative: dZ1 = dA1", fix)
+        table[f"{act}_backward_wrong"] = (f"dZ1 is not dZ2 W2^T times {act}'(Z1)", f"dA1 = dZ2 @ W2.T; {fix}")
+        for other in ("sigmoid", "tanh", "relu"):
+            table[f"{other}_grad_on_{act}"] = (f"the {other} derivative is used on a {act} layer", fix)
+    return table

@@ -71,7 +71,7 @@ def by_gradients(tried):
     for ctx, match in usable:
         distance, net = nearest_by_grads(ctx.grads_raw, ctx.probe)
         if distance < GRADS_EXACT:
-            return adopt(ctx, net, "nearest", match), None
+            return adopt(ctx, net, "gradients", match), None
     if multi_match is not None:
         return adopt(multi, Net(), "default", multi_match), None
     if binary_match is not None:

@@ -4,6 +4,7 @@ These ids are shared with the catalog in `bugs/` so that a verdict can be
 compared with the injected fault, but the diagnoser never reads the catalog:
 it reaches a verdict from behaviour, and this table only words it.
 """
+from diagnose.engine.member import member_remedies
 
 REMEDIES = {
     "missing_div_n": ("dZ2 is not divided by N",
@@ -63,6 +64,8 @@ REMEDIES = {
     "reg_mismatch": ("the regularisation term of the loss and of the gradient disagree",
                      "loss += 0.5 * reg * sum(W**2) goes with dW += reg * W (or both with the same factor)"),
 }
+
+REMEDIES.update({k: v for k, v in member_remedies().items() if k not in REMEDIES})  # the net family's faults
 
 _PATTERNS = (
     ("_transposed", "{t} has the transpose of its parameter's shape",

@@ -33,6 +33,7 @@ def stage_lines(report, stage, number, reveal):
 
 
 BASIS_WORDS = {"recognised from the loss": "recognised from the loss", "given": "given with --net",
+               "gradients": "no member's loss matches; the gradients are this member's",
                "nearest": "no member's loss matches; judged as the member whose gradients are nearest",
                "default": "no member's loss matches; judged as the default net"}
 

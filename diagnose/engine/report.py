@@ -22,7 +22,7 @@ class Report:
     failure: Failure | None = None
     notes: tuple = ()
     net: str | None = None  # the member of the net family judged, e.g. "tanh,sigmoid_bce" (core.family spec)
-    net_basis: str = ""  # "recognised from the loss", "given", "nearest" or "default"
+    net_basis: str = ""  # "recognised from the loss", "given", "gradients", "nearest" or "default"
 
     @property
     def errors(self):

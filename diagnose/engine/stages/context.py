@@ -33,7 +33,7 @@ class Context:
     explained: dict = field(default_factory=dict)  # tensor -> fault id that accounts for its error
     skipped: list = field(default_factory=list)
     notes: list = field(default_factory=list)
-    net_basis: str = "recognised from the loss"  # or "given", "nearest", "default" (engine/recognise.py)
+    net_basis: str = "recognised from the loss"  # or "given", "gradients", "nearest", "default" (engine/recognise.py)
     loss_match: object = None  # member.Match: the member whose loss is nearest the subject's
 
     def params_with(self, name=None, delta=None):

@@ -79,7 +79,7 @@ def check_loss(ctx):
         if abs(float(loss) / wrong - 1) < tol:
             return [Finding(S, False, f"{seen}; it equals {what}", wrong_loss_meaning(fault), fault)]
     match = ctx.loss_match
-    if ctx.net_basis in ("nearest", "default") and match is not None:
+    if ctx.net_basis in ("gradients", "nearest", "default") and match is not None:
         return [Finding(S, False, f"the loss {float(loss):.6g} matches no member of the net family: the nearest is "
                                   f"{match.net} ({match.net.describe()}) with {match.loss:.6g}, a relative "
                                   f"difference of {match.distance:.1e}",
