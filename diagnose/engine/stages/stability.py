@@ -78,8 +78,8 @@ def saturated_finding(ctx, sign):
     where = f"with every logit at {sign * SHIFT:+g} (the sigmoid saturates)"
     bad = [k for k, g in grads.items() if not np.all(np.isfinite(np.asarray(g, dtype=np.float64)))] \
         if isinstance(grads, dict) else []
-    if np.isposinf(loss) and ctx.probe.net.head == "sigmoid_bce":
-        return Finding(S, False, f"{where} the loss is {loss}",
+    if not np.isfinite(loss) and not bad and ctx.probe.net.head == "sigmoid_bce":  # inf, or 0 * log(0) = nan
+        return Finding(S, False, f"{where} the loss is {loss} while the gradients are finite",
                        "log(0) where s(z) rounds to 0 or 1: compute the loss from the logits, "
                        "log(1 + e^z) - y z, or add a small epsilon inside the log", "log_no_eps")
     if not np.isfinite(loss) or bad:
