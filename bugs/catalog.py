@@ -13,6 +13,11 @@ _DB2 = "db2 = dZ2.sum(axis=0)"
 _DB1 = "db1 = dZ1.sum(axis=0)"
 _LOSS = "loss = -np.mean(log_P[np.arange(N), y])"
 _RETURN = 'return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}'
+# a fault replaces the whole line, comment included: a comment left on a changed line would hint at the fault
+_DW2_LINE = _DW2 + "  # dL/dW2 = A1^T dZ2"
+_DB2_LINE = _DB2 + "  # dL/db2 = sum of dZ2 over the batch"
+_DB1_LINE = _DB1 + "  # dL/db1 = sum of dZ1 over the batch"
+_LOSS_LINE = _LOSS + "  # L = mean_i -log P[i, y_i]"
 
 FAULTS = (
     # -- the interview checklist, in its order --------------------------------
@@ -27,18 +32,18 @@ FAULTS = (
           fix="dZ2 = P.copy()", checklist_item=2),
     Fault("labels_n1", CK, "labels used with shape (N, 1)", "forward_loss",
           find="    N = X.shape[0]\n",
-          replace="    N = X.shape[0]\n    y = y.reshape(-1, 1)  # labels as a column\n",
+          replace="    N = X.shape[0]\n    y = y.reshape(-1, 1)\n",
           symptom="P[np.arange(N), y] broadcasts to (N, N): the loss averages every row against every "
                   "label, and each row of dZ2 gets -1/N at every class present in y",
           fix="keep y of shape (N,): y = y.ravel()", checklist_item=3),
     Fault("bad_relu_mask", CK, "ReLU backward masks with the gradient's sign", "backward",
-          find=_MASK, replace="dZ1 = dA1 * (dA1 > 0)  # ReLU backward",
+          find=_MASK, replace="dZ1 = dA1 * (dA1 > 0)",
           symptom="dW2 and db2 pass the gradient check, dW1 and db1 fail with no constant ratio",
           fix="dZ1 = dA1 * (Z1 > 0)", checklist_item=4),
     Fault("unstable_softmax", CK, "softmax takes exp of the raw logits", "forward_loss",
           find="shifted = Z2 - Z2.max(axis=1, keepdims=True)  # softmax is shift-invariant: "
                "the max-shift avoids overflow",
-          replace="shifted = Z2  # logits",
+          replace="shifted = Z2",
           symptom="fine at small logits; once a logit passes ~710, exp overflows and the loss is nan",
           fix="shifted = Z2 - Z2.max(axis=1, keepdims=True)", checklist_item=5),
     Fault("float32", CK, "the forward pass runs in float32", "forward_loss",
@@ -52,44 +57,44 @@ FAULTS = (
           find=_RETURN,
           replace='grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}\n'
                   "    for name in params:\n"
-                  "        params[name] -= 0.1 * grads[name]  # SGD step\n"
+                  "        params[name] -= 0.1 * grads[name]\n"
                   "    return grads",
           symptom="params change during backward, so a gradient check run afterwards compares "
                   "gradients from the old params with differences at the new ones",
           fix=_RETURN, checklist_item=7),
     # -- beyond the checklist ---------------------------------------------------
     Fault("dW2_transposed", EX, "dW2 computed as dZ2.T @ A1", "backward",
-          find=_DW2, replace="dW2 = dZ2.T @ A1",
+          find=_DW2_LINE, replace="dW2 = dZ2.T @ A1",
           symptom="dW2 has shape (C, H), the transpose of W2's (H, C); `W2 -= lr * dW2` fails to broadcast",
           fix=_DW2),
     Fault("db2_wrong_axis", EX, "db2 summed over the classes instead of the batch", "backward",
-          find=_DB2, replace="db2 = dZ2.sum(axis=1)",
+          find=_DB2_LINE, replace="db2 = dZ2.sum(axis=1)",
           symptom="db2 has shape (N,) instead of (C,), and every entry is ~0 since rows of dZ2 sum to 0",
           fix=_DB2),
     Fault("db1_keepdims", EX, "db1 keeps a batch axis: shape (1, H)", "backward",
-          find=_DB1, replace="db1 = dZ1.sum(axis=0, keepdims=True)",
+          find=_DB1_LINE, replace="db1 = dZ1.sum(axis=0, keepdims=True)",
           symptom="db1 has shape (1, H); the values are right but the in-place update `b1 -= lr * db1` "
                   "raises a broadcast error",
           fix=_DB1),
     Fault("db2_zero", EX, "db2 left at zero", "backward",
-          find=_DB2, replace="db2 = np.zeros(dZ2.shape[1])",
+          find=_DB2_LINE, replace="db2 = np.zeros(dZ2.shape[1])",
           symptom="b2's gradient is all zeros while its numeric gradient is not; every other tensor passes",
           fix=_DB2),
     Fault("sign_flipped", EX, "dZ2 = onehot(y) - P: the sign is flipped", "backward",
-          find=_ONEHOT, replace="dZ2 = -P.copy()\n    dZ2[np.arange(N), y] += 1  # onehot(y) - P",
+          find=_ONEHOT, replace="dZ2 = -P.copy()\n    dZ2[np.arange(N), y] += 1",
           symptom="every gradient is exactly -1 times the numeric one (relative error 1.0): "
                   "training climbs the loss",
           fix="dZ2 = P.copy(); dZ2[np.arange(N), y] -= 1"),
     Fault("double_div_n", EX, "dW2 divided by N a second time", "backward",
-          find=_DW2, replace="dW2 = A1.T @ dZ2 / N",
+          find=_DW2_LINE, replace="dW2 = A1.T @ dZ2 / N",
           symptom="dW2 is exactly 1/N of the numeric gradient while b2, W1 and b1 pass",
           fix=_DW2),
     Fault("loss_summed", EX, "loss summed over the batch while the gradient is averaged", "forward_loss",
-          find=_LOSS, replace="loss = -np.sum(log_P[np.arange(N), y])",
+          find=_LOSS_LINE, replace="loss = -np.sum(log_P[np.arange(N), y])",
           symptom="the loss is N times the mean cross-entropy and every gradient is 1/N of the numeric one",
           fix=_LOSS),
     Fault("mask_no_bias", EX, "ReLU mask computed from X @ W1 without the bias", "backward",
-          find=_MASK, replace='dZ1 = dA1 * (X @ params["W1"] > 0)  # ReLU backward',
+          find=_MASK, replace='dZ1 = dA1 * (X @ params["W1"] > 0)',
           symptom="dW1 and db1 are wrong only in the units whose bias flips the sign of Z1; "
                   "with zero biases (the usual init) the check passes",
           fix="dZ1 = dA1 * (Z1 > 0)"),
@@ -98,27 +103,27 @@ FAULTS = (
           symptom="dW2 and db2 pass; dW1 and db1 get gradient through the dead units too",
           fix="dZ1 = dA1 * (Z1 > 0)"),
     Fault("db1_before_mask", EX, "db1 summed from dA1, before the ReLU mask", "backward",
-          find=_DB1, replace="db1 = dA1.sum(axis=0)",
+          find=_DB1_LINE, replace="db1 = dA1.sum(axis=0)",
           symptom="dW1 passes but db1 fails: its entries include the gradient of dead units",
           fix=_DB1),
     Fault("dW2_uses_Z1", EX, "dW2 uses the pre-activation Z1 instead of A1", "backward",
-          find=_DW2, replace="dW2 = Z1.T @ dZ2",
+          find=_DW2_LINE, replace="dW2 = Z1.T @ dZ2",
           symptom="dW2 fails the gradient check with no constant ratio; b2, W1 and b1 pass",
           fix=_DW2),
     Fault("log_no_eps", EX, "loss as log of P, with no epsilon and no log-softmax", "forward_loss",
-          find=_LOSS, replace="loss = -np.mean(np.log(P[np.arange(N), y]))",
+          find=_LOSS_LINE, replace="loss = -np.mean(np.log(P[np.arange(N), y]))",
           symptom="fine until a confidently wrong prediction underflows P[i, y_i] to 0: "
                   "then the loss is inf and training stalls on nan",
           fix=_LOSS + "  (log-softmax; or np.log(P + 1e-12))"),
     # -- equivalent mutants: they look like faults, compute the same gradients --
     Fault("mask_a1", EQ, "ReLU mask from A1 > 0 instead of Z1 > 0", "backward",
-          find=_MASK, replace="dZ1 = dA1 * (A1 > 0)  # ReLU passes the gradient where A1 > 0",
+          find=_MASK, replace="dZ1 = dA1 * (A1 > 0)",
           symptom="none: A1 > 0 exactly where Z1 > 0", fix=_MASK),
     Fault("mask_ge", EQ, "ReLU mask with Z1 >= 0", "backward",
-          find=_MASK, replace="dZ1 = dA1 * (Z1 >= 0)  # ReLU passes the gradient where Z1 >= 0",
+          find=_MASK, replace="dZ1 = dA1 * (Z1 >= 0)",
           symptom="none away from Z1 == 0 exactly, where ReLU has no derivative anyway", fix=_MASK),
     Fault("onehot_eye", EQ, "dZ2 from an explicit one-hot matrix", "backward",
-          find=_ONEHOT, replace="dZ2 = P - np.eye(P.shape[1])[y]  # P - onehot(y)",
+          find=_ONEHOT, replace="dZ2 = P - np.eye(P.shape[1])[y]",
           symptom="none: the same P - onehot(y), in a fresh array", fix=_ONEHOT),
 )
 

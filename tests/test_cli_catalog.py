@@ -20,10 +20,16 @@ def test_list_prints_one_row_per_fault_under_a_header():
     result = invoke("list")
     assert result.exit_code == 0 and result.stderr == ""
     header, *rows = result.stdout.splitlines()
-    assert header.split() == ["id", "kind", "net", "title"]
+    assert header.split() == ["id", "kind", "family", "net", "title"]
     assert [row.split()[0] for row in rows] == [f.id for f in FAULTS]
+    at = header.index("family"), header.index("net"), header.index("title")
     for row, fault in zip(rows, FAULTS):
-        assert row.split(None, 3)[1:] == [fault.kind.value, fault.net, fault.title]
+        assert row.split(None, 2)[1] == fault.kind.value
+        assert row[at[2]:] == fault.title and row[at[1]:at[2]].strip() == fault.net
+        family = row[at[0]:at[1]].strip()
+        assert family == ("-" if fault.kind is bugs.Kind.EQUIVALENT else
+                          f"checklist {fault.checklist_item}" if fault.checklist_item else family)
+    assert "checklist 4" in result.stdout and "other" in result.stdout
 
 
 def test_list_json_prints_one_document_with_every_fault():
@@ -34,7 +40,7 @@ def test_list_json_prints_one_document_with_every_fault():
     assert [entry["id"] for entry in doc["faults"]] == [f.id for f in FAULTS]
     for entry, fault in zip(doc["faults"], FAULTS):
         assert PUBLIC_KEYS <= set(entry)
-        assert entry == fault.to_dict()
+        assert entry == {**fault.to_dict(), "family": entry["family"]}
 
 
 def test_show_no_copy_marks_the_dz2_assignment():

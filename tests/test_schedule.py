@@ -1,69 +1,87 @@
-"""Spaced repetition: missed faults come back more often, known faults less, none twice in a row."""
-from collections import Counter
-
+"""What comes next: unseen first, then the most overdue by Leitner box; no repeat before every item came up."""
 import numpy as np
 import pytest
 
-from diagnose.practice import schedule
+from diagnose.practice import quiz, schedule
 from diagnose.practice.drill import DEFAULT_POOL
 from diagnose.practice.store import Outcome, Tally
 
+R, W = Outcome.RIGHT, Outcome.WRONG
 
-def tally_of(*outcomes):
-    """A tally after these answers, one second each."""
+
+def tally_of(*outcomes, at=0):
+    """A tally after these answers, the last one at round `at`."""
     tally = Tally()
     for outcome in outcomes:
-        tally = tally.recorded(outcome, 1.0)
+        tally = tally.recorded(outcome, 1.0, round_no=at)
     return tally
 
 
-R, W, L = Outcome.RIGHT, Outcome.WRONG, Outcome.LATE
+def test_a_right_answer_moves_the_box_up_and_a_miss_back_to_one():
+    assert tally_of(R, R, R).box == 3
+    assert tally_of(R, R, R, W).box == 1
+    assert tally_of(*[R] * 9).box == 5  # the top box
 
 
-def test_unseen_fault_weighs_one():
-    assert schedule.weight(None) == 1.0
-    assert schedule.weight(Tally()) == 1.0
+def test_interval_doubles_per_box():
+    assert [schedule.interval(b) for b in range(1, 6)] == [1, 2, 4, 8, 16]
 
 
-def test_a_miss_weighs_more_than_unseen_and_a_streak_less():
-    assert schedule.weight(tally_of(W)) == 2.0
-    assert schedule.weight(tally_of(L)) == 2.0  # late is not right
-    assert schedule.weight(tally_of(R)) == 0.5
-    assert schedule.weight(tally_of(W, R)) == pytest.approx(0.75)  # right now, but missed half the time
+def test_unseen_is_most_overdue_then_missed_then_known():
+    unseen = schedule.overdue(None, now=10)
+    missed = schedule.overdue(tally_of(W, at=9), now=10)
+    known = schedule.overdue(tally_of(R, R, R, R, R, at=9), now=10)
+    assert unseen == float("inf") and missed == 1.0 and known == 1 / 16
 
 
-def test_each_right_answer_in_a_row_halves_the_weight_down_to_a_floor():
-    weights = [schedule.weight(tally_of(*[R] * n)) for n in range(7)]
-    assert weights[:5] == [1.0, 0.5, 0.25, 0.125, 0.0625]
-    assert weights[5] == weights[6] == 2.0 ** -schedule.MAX_BOX  # still comes back, rarely
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_every_eligible_item_comes_up_before_any_repeats(seed):
+    rng = np.random.default_rng(seed)
+    asked = []
+    for _ in range(3 * len(DEFAULT_POOL)):
+        asked.append(schedule.pick(DEFAULT_POOL, {}, rng, asked=asked))
+    n = len(DEFAULT_POOL)
+    for start in range(0, len(asked), n):
+        assert sorted(asked[start:start + n]) == sorted(DEFAULT_POOL)  # each block of 7 is a permutation
+    assert all(a != b for a, b in zip(asked, asked[1:]))  # never twice in a row, across blocks too
 
 
-def test_probabilities_sum_to_one_and_exclude_the_last_item():
-    p = schedule.probabilities(DEFAULT_POOL, {}, last=DEFAULT_POOL[2])
-    assert p.sum() == pytest.approx(1.0)
-    assert p[2] == 0.0
-    assert np.allclose(np.delete(p, 2), 1 / 6)
+def test_quiz_topics_never_repeat_within_five_rounds():
+    rng = np.random.default_rng(4)
+    asked = []
+    for _ in range(5):
+        asked.append(schedule.pick(quiz.TOPICS, {}, rng, asked=asked))
+    assert sorted(asked) == sorted(quiz.TOPICS)
+
+
+def test_unseen_items_come_before_seen_ones():
+    tallies = {f: tally_of(W, at=0) for f in DEFAULT_POOL[:-1]}  # every fault but the last was missed
+    rng = np.random.default_rng(0)
+    assert schedule.pick(DEFAULT_POOL, tallies, rng, now=5) == DEFAULT_POOL[-1]
+
+
+def test_a_missed_fault_comes_before_faults_known_well():
+    tallies = {f: tally_of(R, R, R, R, at=10) for f in DEFAULT_POOL}
+    tallies["labels_n1"] = tally_of(R, W, at=10)
+    rng = np.random.default_rng(0)
+    assert schedule.pick(DEFAULT_POOL, tallies, rng, now=11) == "labels_n1"
+
+
+def test_the_longest_unseen_comes_first_among_equal_boxes():
+    tallies = {f: tally_of(R, R, at=20) for f in DEFAULT_POOL}
+    tallies["float32"] = tally_of(R, R, at=3)
+    assert schedule.pick(DEFAULT_POOL, tallies, np.random.default_rng(0), now=21) == "float32"
 
 
 def test_a_pool_of_one_can_repeat():
     rng = np.random.default_rng(0)
-    assert schedule.pick(("labels_n1",), {}, rng, last="labels_n1") == "labels_n1"
+    assert schedule.pick(("labels_n1",), {}, rng, asked=["labels_n1"]) == "labels_n1"
 
 
-def test_spaced_repetition_draws_missed_fault_far_more_often():
-    rng = np.random.default_rng(42)
-    missed = "labels_n1"
-    tallies = {fault_id: tally_of(R, R, R) for fault_id in DEFAULT_POOL}
-    tallies[missed] = tally_of(W, W, W)
-    counts = Counter(schedule.pick(DEFAULT_POOL, tallies, rng) for _ in range(3000))
-    share = counts[missed] / 3000
-    # weights 2 against 6 x 1/8: expected share 2 / 2.75 = 0.727, against 1/7 = 0.143 when uniform
-    assert 0.68 < share < 0.77
-    assert all(counts[missed] > 5 * counts[f] for f in DEFAULT_POOL if f != missed)
-
-
-def test_fresh_tallies_draw_uniformly():
-    rng = np.random.default_rng(7)
-    counts = Counter(schedule.pick(DEFAULT_POOL, {}, rng) for _ in range(3500))
-    assert set(counts) == set(DEFAULT_POOL)
-    assert all(430 < n < 570 for n in counts.values())  # 500 each, +-3.4 standard deviations
+def test_same_seed_same_order():
+    def order(seed):
+        rng, asked = np.random.default_rng(seed), []
+        for _ in range(7):
+            asked.append(schedule.pick(DEFAULT_POOL, {}, rng, asked=asked))
+        return asked
+    assert order(5) == order(5) and order(5) != order(6)

@@ -1,13 +1,15 @@
 """The progress store: where it lives, atomic writes, and corrupt files moved aside, never fatal."""
 import json
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from diagnose.cli.main import main
+from diagnose.practice.stats import stats_text
 from diagnose.practice.store import (ENV_VAR, MAX_TIMES, Outcome, Progress, Store, Tally, backup_path, read_progress,
-                            resolve_path, stats_text, write_progress)
+                                     resolve_path, write_progress)
 
 
 def sample_progress():
@@ -61,7 +63,7 @@ def test_tally_keeps_only_recent_times():
 
 
 def test_progress_round_trips_through_the_file(tmp_path):
-    path = tmp_path / "sub" / "p.json"
+    path = tmp_path / "p.json"
     write_progress(path, sample_progress())
     assert read_progress(path) == sample_progress()
     assert json.loads(path.read_text())["faults"]["labels_n1"]["right"] == 1
@@ -93,6 +95,11 @@ def test_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch
     b'{"version": 1, "faults": {"labels_n1": {"attempts": -1}}}',
     b'{"version": 1, "faults": {"labels_n1": {"attempts": 1, "right": 5, "late": 0, "streak": 0, '
     b'"best_streak": 0, "times": []}}}',
+    b"[" * 100_000,
+    b'{"version": 1, "faults": {"labels_n1": {"attempts": 1, "right": 1, "late": 0, "streak": 1, '
+    b'"best_streak": 1, "times": [], "last_seen": 1e300}}}',
+    b'{"version": 1, "history": [{"when": null, "mode": "quiz", "level": null, "item": "dZ2", "outcome": "right"}]}',
+    b'{"version": 1, "interviews": [{"when": 1}]}',
 ])
 def test_corrupt_file_is_moved_aside_with_one_warning(tmp_path, content):
     path = tmp_path / "p.json"
@@ -105,28 +112,24 @@ def test_corrupt_file_is_moved_aside_with_one_warning(tmp_path, content):
     assert str(path) in warnings[0] and "p.json.corrupt" in warnings[0]
 
 
-def test_unreadable_path_is_moved_aside(tmp_path):
-    path = tmp_path / "p.json"
-    path.mkdir()  # reading a directory fails with an OSError
-    warnings = Warnings()
-    assert Store(path, warnings).load() == Progress()
-    assert (tmp_path / "p.json.corrupt").is_dir()
-    assert len(warnings) == 1
-
-
 def test_backups_never_overwrite_each_other(tmp_path):
     path = tmp_path / "p.json"
     (tmp_path / "p.json.corrupt").write_text("old backup")
     assert backup_path(path) == tmp_path / "p.json.corrupt.1"
 
 
-def test_save_failure_warns_once_and_does_not_raise(tmp_path):
-    (tmp_path / "file").write_text("")
+def test_save_failure_warns_once_and_does_not_raise(tmp_path, monkeypatch):
     warnings = Warnings()
-    store = Store(tmp_path / "file" / "p.json", warnings)  # its parent is a file: cannot be created
+    store = Store(tmp_path / "p.json", warnings)
+
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
     store.save(sample_progress())
-    store.save(sample_progress())
-    assert len(warnings) == 1 and "could not save" in warnings[0]
+    assert store.update(lambda p: p.recorded("modes", "quiz", Outcome.RIGHT, 1.0)).modes["quiz"].right == 1
+    assert len(warnings) == 1 and "could not save" in warnings[0] and "No space left" in warnings[0]
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []
 
 
 # -- the commands ---------------------------------------------------------------------------
@@ -157,8 +160,8 @@ def test_stats_prints_a_row_per_fault(tmp_path):
     result = CliRunner().invoke(main, ["stats", "--store", str(path)])
     assert result.exit_code == 0
     row = next(line for line in result.stdout.splitlines() if line.startswith("labels_n1"))
-    assert row.split() == ["labels_n1", "2", "1", "0", "4.1", "s"]  # attempts, right, streak, median of 3.25 and 5
-    assert "attempts  right  streak  median time" in result.stdout
+    assert row.split() == ["labels_n1", "2", "1", "0", "1", "-", "4.1", "s"]  # seen, right, streak, box, last seen,
+    assert "seen  right  streak  box  last seen  median time" in result.stdout  # median of 3.25 and 5
 
 
 def test_stats_json_is_one_document(tmp_path):
@@ -167,8 +170,8 @@ def test_stats_json_is_one_document(tmp_path):
     result = CliRunner().invoke(main, ["stats", "--store", str(path), "--json"])
     doc = json.loads(result.stdout)
     assert doc["store"] == str(path)
-    assert doc["faults"]["labels_n1"] == {"attempts": 2, "right": 1, "late": 0, "streak": 0,
-                                          "best_streak": 1, "median_seconds": 4.125}
+    assert doc["faults"]["labels_n1"] == {"attempts": 2, "right": 1, "late": 0, "streak": 0, "best_streak": 1,
+                                          "box": 1, "last_seen": None, "median_seconds": 4.125}
     assert doc["modes"]["code"]["late"] == 1
 
 

@@ -1,10 +1,12 @@
 """A person's own implementation as a subject: import a file, find its form, adapt it.
 
-Three forms are accepted, tried in this order:
+Three forms are accepted, tried in the order (a), (c), (b):
   (a) functions forward_loss(X, y, params) -> (loss, cache) and backward(cache, params) -> grads;
   (b) a class TwoLayerNet(input_size, hidden_size, output_size[, std]) with a `params` dict
       and loss(X, y=None, reg=0.0) -> (loss, grads);
-  (c) a function loss_and_grads(X, y, params) -> (loss, grads).
+  (c) a function loss_and_grads(X, y, params) -> (loss, grads), which is where the adapter
+      kit (diagnose.adapt) is used: a file that imports it is called once before the
+      diagnosis so that a mistake in the adapter is one line, not a report.
 The adapters check that each call returns a pair, so a malformed return is the
 subject's failure, reported as such, and never a crash of the engine.
 """
@@ -17,7 +19,11 @@ import traceback
 import itertools
 import types
 
+import numpy as np
+
 from core import PARAM_KEYS
+from diagnose.check.adapt import AdapterError
+from diagnose.engine.probe import make_probe
 
 FORMS = {
     "a": "functions forward_loss(X, y, params) -> (loss, cache) and backward(cache, params) -> grads",
@@ -69,6 +75,8 @@ def import_file(path):
         raise LoadError(syntax_message(name, exc)) from None
     except ModuleNotFoundError as exc:
         raise LoadError(missing_module_message(name, imported_name(exc, path))) from None
+    except AdapterError as exc:  # an adapter of the kit set up wrongly at import: its one line, not a traceback
+        raise LoadError(f"{name}: {exc.message}", exc.exit_code) from None
     except SystemExit as exc:
         raise LoadError(f"{name} called sys.exit({exc.code!r}) while being imported: put script code "
                         f"under `if __name__ == \"__main__\":`", exit_code=1) from None
@@ -273,12 +281,38 @@ def detect(obj, label):
     """The adapter for a module or object in form (a), (b) or (c); LoadError when none fits."""
     if has(obj, "forward_loss") and has(obj, "backward"):
         return SplitForm(obj.forward_loss, obj.backward, label)
+    if has(obj, "loss_and_grads"):  # before the class: an adapter over a class that is named TwoLayerNet too
+        return FusedForm(obj.loss_and_grads, label)
     cls = getattr(obj, CLASS_NAME, None)
     if inspect.isclass(cls) and has(cls, "loss"):
         return ClassForm(cls, name=CLASS_NAME)
-    if has(obj, "loss_and_grads"):
-        return FusedForm(obj.loss_and_grads, label)
     raise LoadError(no_form_message(label, obj))
+
+
+KIT = ("diagnose.adapt", "diagnose.check.adapt", "diagnose.check.adapt_steps")
+
+
+def uses_kit(module):
+    """The module imported the adapter kit, or something from it."""
+    return any(getattr(v, "__name__", None) in KIT or getattr(v, "__module__", None) in KIT
+               or type(v).__module__ in KIT for v in vars(module).values())
+
+
+def preflight(form, label):
+    """Call an adapted loss_and_grads once on the default probe: a kit error becomes its one-line LoadError.
+
+    Only an AdapterError stops here (exit 2 when the adapter was told something untrue, 1 when
+    the code returned something unusable); any other failure is left for the diagnosis, which
+    reports it with the person's own traceback lines.
+    """
+    probe = make_probe()
+    try:
+        with np.errstate(all="ignore"):
+            form.loss_and_grads(probe.X.copy(), probe.y.copy(), probe.fresh_params())
+    except AdapterError as exc:
+        raise LoadError(f"{label}: {exc.message}", exc.exit_code) from None
+    except Exception:  # noqa: BLE001 -- the diagnosis reports it, with the person's frames
+        pass
 
 
 def load_subject(obj):
@@ -288,7 +322,11 @@ def load_subject(obj):
     run a file). The adapter has a `form` attribute, 'a', 'b' or 'c'.
     """
     if isinstance(obj, (str, os.PathLike)):
-        return detect(import_file(obj), os.path.basename(os.fspath(obj)))
+        module, label = import_file(obj), os.path.basename(os.fspath(obj))
+        form = detect(module, label)
+        if form.form == "c" and uses_kit(module):
+            preflight(form, label)
+        return form
     if isinstance(obj, types.ModuleType):
         return detect(obj, obj.__name__)
     if inspect.isclass(obj) and has(obj, "loss"):

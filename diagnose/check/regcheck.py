@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core import PARAM_KEYS
-from diagnose.engine.findings import ERROR, HEALTHY, UNKNOWN, Failure, Finding, Stage
+from diagnose.engine.findings import ERROR, Failure, Finding, Stage
 from diagnose.engine.probe import make_probe
+from diagnose.engine.report import conclude
 from diagnose.engine.stages.directional import directions
 from diagnose.engine.subject import Subject, SubjectFailed
 
@@ -138,13 +139,8 @@ def judge(found, tol):
 def with_finding(report, finding, calls):
     """The report with one more finding, its fault, verdict and first failing stage recomputed."""
     findings = report.findings + (finding,)
-    faults = report.faults
-    if not finding.passed and finding.fault and finding.fault not in faults:
-        faults += (finding.fault,)
-    failed = {f.stage for f in findings if not f.passed}
-    stage = next((s.value for s in Stage if s in failed), None)
-    verdict = faults[0] if faults else (UNKNOWN if failed else HEALTHY)
-    return replace(report, verdict=verdict, faults=faults, stage=stage, findings=findings,
+    verdict, faults, cautions, stage = conclude(findings)
+    return replace(report, verdict=verdict, faults=faults, cautions=cautions, stage=stage, findings=findings,
                    forward_calls=report.forward_calls + calls)
 
 

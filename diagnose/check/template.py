@@ -1,4 +1,5 @@
-"""`diagnose template PATH`: a blank implementation in form (a), for the implement-from-scratch drill.
+"""`diagnose template PATH`: a blank implementation in form (a), for the implement-from-scratch drill
+(with --form NAME, a blank adapter for existing code instead: diagnose/check/adapter_templates.py).
 
 It has the signatures, the shapes and the steps as TODOs, but no formula: writing
 them is the drill, and `diagnose check PATH` grades the result. Until a function is
@@ -8,6 +9,7 @@ import dataclasses
 import os
 
 from core.family import parse_net
+from diagnose.check.adapter_templates import adapter_text
 
 TEMPLATE = '''"""A two-layer classifier: X -> Z1 = X W1 + b1 -> A1 = {act_fn}(Z1) -> Z2 = A1 W2 + b2 -> {head}.
 
@@ -67,8 +69,11 @@ def template_text(name, net=None):
     return TEMPLATE.format(name=name, net_flag=flag, act_fn=ACT_FNS[net.act], act=act, **HEAD_WORDS[net.head])
 
 
-def write_template(path, force=False, net=None):
-    """Write the blank implementation of member `net` to `path`; FileExistsError unless `force` or the file is new."""
+def write_template(path, force=False, form=None, net=None):
+    """Write the blank implementation of member `net` (or, with `form`, a family's blank adapter) to `path`.
+
+    FileExistsError unless `force` or the file is new.
+    """
     path = os.fspath(path)
     if os.path.isdir(path):
         raise IsADirectoryError(f"{path} is a directory; give the name of the file to write")
@@ -78,5 +83,6 @@ def write_template(path, force=False, net=None):
     if not os.path.isdir(parent):
         raise FileNotFoundError(f"no such directory: {parent}")
     with open(path, "w", encoding="utf-8") as f:
-        f.write(template_text(os.path.basename(path), net))
+        name = os.path.basename(path)
+        f.write(template_text(name, net) if form is None else adapter_text(form, name))
     return path

@@ -13,6 +13,7 @@ from diagnose.cli.drill import drill, stats
 from diagnose.engine.full import full_check, n_params, render_full
 from diagnose.engine.probe import make_probe, parse_shape
 from diagnose.mutants.runs import CORE, rows_table, run_all, run_one, subject_for
+from diagnose.check.adapter_templates import FAMILIES
 from diagnose.check.template import write_template
 
 
@@ -24,6 +25,12 @@ def json_option(f):
 def seed_option(f):
     """`--seed S`: every random choice is seeded."""
     return click.option("--seed", type=int, default=0, show_default=True, help="Seed for the probe data.")(f)
+
+
+def strict_option(f):
+    """`--strict`: a caution fails the command too (exit 1)."""
+    return click.option("--strict", is_flag=True,
+                        help="Exit 1 on a caution too (code that is right but fragile), not only on a fault.")(f)
 
 
 def emit_json(doc):
@@ -89,7 +96,8 @@ def _parse_shape(ctx, param, value):
 @shape_option
 @net_option
 @json_option
-def run(bug_id, run_every, full, seed, shape, net, as_json):
+@strict_option
+def run(bug_id, run_every, full, seed, shape, net, as_json, strict):
     """Diagnose a catalogued mutant from behaviour alone; exit 0 when the verdict is the injected fault.
 
     With --net, `--bug core` is that member's core and the diagnoser is told the member instead of
@@ -101,13 +109,14 @@ def run(bug_id, run_every, full, seed, shape, net, as_json):
         raise click.UsageError("--full checks one subject entry by entry: use it with --bug ID, not --all")
     if net and run_every:
         raise click.UsageError("--net names one member: use it with --bug ID, not --all (which runs every member)")
-    ok = echo_all(seed, shape, as_json) if run_every else echo_one(bug_id, seed, shape, full, as_json, net)
-    raise SystemExit(0 if ok else 1)
+    rows = run_all(seed, shape) if run_every else [run_one(bug_id, seed, shape, net)]
+    ok = echo_all(rows, as_json) if run_every else echo_one(rows[0], seed, shape, full, as_json)
+    cautioned = strict and any(row.report.cautions for row in rows)
+    raise SystemExit(0 if ok and not cautioned else 1)
 
 
-def echo_all(seed, shape, as_json):
+def echo_all(rows, as_json):
     """`run --all`: the table or its JSON; True when every row is right."""
-    rows = run_all(seed, shape)
     ok = all(row.right for row in rows)
     if as_json:
         emit_json({"rows": [row.to_dict() for row in rows], "all_right": ok})
@@ -116,15 +125,17 @@ def echo_all(seed, shape, as_json):
     return ok
 
 
-def echo_one(bug_id, seed, shape, full, as_json, net=None):
+def echo_one(row, seed, shape, full, as_json):
     """`run --bug ID [--full]`: the report (and the full check) or one JSON document; True when right."""
-    row = run_one(bug_id, seed, shape, net)
-    doc = {**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "right": row.right}
+    bug_id = row.bug
+    doc = {**row.report.to_dict(), "bug": row.bug, "expected": row.expected, "expected_caution": row.caution,
+           "right": row.right}
     if not as_json:
         click.echo(row.report.text(), nl=False)
-        click.echo(f"injected: {row.expected}; verdict {'right' if row.right else 'WRONG'}")
+        expected = "" if row.expected_words == row.bug else f"; expected: {row.expected_words}"
+        click.echo(f"injected: {row.bug}{expected}; verdict {'right' if row.right else 'WRONG'}")
     if full:
-        table = full_with_progress(bug_id, seed, shape)
+        table = full_with_progress(bug_id, seed, shape, row.report.net, row.net)
         doc["full"] = table.to_dict()
         if not as_json:
             click.echo(render_full(table), nl=False)
@@ -133,11 +144,11 @@ def echo_one(bug_id, seed, shape, full, as_json, net=None):
     return row.right
 
 
-def full_with_progress(bug_id, seed, shape):
-    """The elementwise check on the same probe, with a progress bar on stderr."""
-    probe = make_probe(seed, shape)
+def full_with_progress(bug_id, seed, shape, judged=None, net=None):
+    """The elementwise check on the same probe (of the member the report judged), with a progress bar on stderr."""
+    probe = make_probe(seed, shape, judged)
     with click.progressbar(length=n_params(probe), label="full elementwise check", file=sys.stderr) as bar:
-        return full_check(subject_for(bug_id)[0], probe, progress=bar.update)
+        return full_check(subject_for(bug_id, net)[0], probe, progress=bar.update)
 
 
 class CheckError(click.ClickException):
@@ -155,35 +166,49 @@ class CheckError(click.ClickException):
 @json_option
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
               help="Seconds the file's code may run in its child process.")
+@strict_option
 @net_option
-def check(file, seed, shape, as_json, timeout, net):
+def check(file, seed, shape, as_json, timeout, strict, net):
     """Diagnose your own implementation in FILE: exit 0 healthy, 1 a fault or a failure, 2 unusable file.
 
     FILE holds (a) forward_loss(X, y, params) and backward(cache, params), (b) a class
     TwoLayerNet(input_size, hidden_size, output_size) with params and loss(X, y, reg),
     or (c) loss_and_grads(X, y, params). It runs in a child process with a time limit.
+    Code of another shape gets a few lines of adapter (diagnose.adapt; `template --form`).
     """
     result = check_file(file, seed=seed, shape=shape, timeout=timeout, net=net)
+    cautioned = strict and result.exit_code == 0 and bool(getattr(result.report, "cautions", ()))
+    exit_code = 1 if cautioned else result.exit_code
     if as_json:
-        emit_json(result.to_dict())
+        emit_json({**result.to_dict(), "exit_code": exit_code})
     elif result.report is None:
         raise CheckError(result.error, result.exit_code)
     else:
         click.echo(result.text(), nl=False)
-    raise SystemExit(result.exit_code)
+    raise SystemExit(exit_code)
 
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@click.option("--form", type=click.Choice(FAMILIES),
+              help="Instead, a blank adapter that imports existing code of this family and converts it.")
 @net_option
-def template(path, force, net):
-    """Write a blank implementation (form a) to PATH, for `diagnose check PATH` to grade."""
+def template(path, force, form, net):
+    """Write a blank implementation (form a) to PATH, for `diagnose check PATH` to grade.
+
+    With --form NAME, write instead a blank adapter that imports your existing code of that
+    family (see examples/) and converts it, for `diagnose check PATH` to diagnose. With --net
+    ACT,HEAD, the blank is that member of the net family's.
+    """
+    if form and net:
+        raise click.UsageError("--form writes an adapter for code you have; --net a blank for a member: give one")
     try:
-        write_template(path, force=force, net=net)
+        write_template(path, force=force, form=form, net=net)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"wrote {path}: fill in forward_loss() and backward(), then run: diagnose check {path}")
+    todo = "forward_loss() and backward()" if form is None else "the TODOs (your module and names)"
+    click.echo(f"wrote {path}: fill in {todo}, then run: diagnose check {path}")
 
 
 main.add_command(drill)

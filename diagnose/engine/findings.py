@@ -26,15 +26,36 @@ class Finding:
     observed: str
     meaning: str = ""
     fault: str | None = None
+    caution: str | None = None  # the id of a caution: right on ordinary inputs, but fragile (passed stays True)
+    tensors: tuple = ()  # the tensors the fault or caution is about, when it is about some and not all
 
     def to_dict(self):
         return {"stage": self.stage.value, "passed": self.passed, "observed": self.observed,
-                "meaning": self.meaning, "fault": self.fault}
+                "meaning": self.meaning, "fault": self.fault, "caution": self.caution, "tensors": list(self.tensors)}
 
     @classmethod
     def from_dict(cls, doc):
         """The Finding that `to_dict` wrote (a report comes back from a child process as JSON)."""
-        return cls(Stage(doc["stage"]), doc["passed"], doc["observed"], doc["meaning"], doc["fault"])
+        return cls(Stage(doc["stage"]), doc["passed"], doc["observed"], doc["meaning"], doc["fault"],
+                   doc.get("caution"), tuple(doc.get("tensors", ())))
+
+
+@dataclass(frozen=True)
+class Caution:
+    """Code that is right on ordinary inputs but fragile or unusual: reported, yet not a fault."""
+
+    id: str
+    title: str
+    evidence: str
+    fix: str
+
+    def to_dict(self):
+        return {"id": self.id, "title": self.title, "evidence": self.evidence, "fix": self.fix}
+
+    @classmethod
+    def from_dict(cls, doc):
+        """The Caution that `to_dict` wrote."""
+        return cls(doc["id"], doc["title"], doc["evidence"], doc["fix"])
 
 
 @dataclass(frozen=True)

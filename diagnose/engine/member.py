@@ -152,29 +152,33 @@ DERIVATIVE_FORMULAS = {"relu": "(Z1 > 0)", "leaky_relu": "np.where(Z1 > 0, 1, al
                        "sigmoid": "A1 * (1 - A1), with A1 = sigmoid(Z1)", "tanh": "(1 - A1 ** 2), with A1 = tanh(Z1)"}
 
 
-def member_remedies():
-    """{fault id: (title, fix)} for the faults the member tables above name."""
+def member_terms():
+    """{fault id: (title, fix, checklist family (0 = other), function to look in)} for the faults the member
+    tables above name; remedies.py words them like its own."""
+    back, fwd = "backward", "forward_loss"
     table = {
         "ce_grad_no_softmax": ("the cross-entropy gradient is taken on the raw logits, without the softmax",
-                               "dZ2 = (softmax(Z2) - onehot(y)) / N"),
+                               "dZ2 = (softmax(Z2) - onehot(y)) / N", 0, back),
         "softmax_jacobian_diagonal": ("the softmax is back-propagated with only the diagonal P (1 - P) of its Jacobian",
-                                      "take softmax and cross-entropy together: dZ2 = (P - onehot(y)) / N"),
+                                      "take softmax and cross-entropy together: dZ2 = (P - onehot(y)) / N", 0, back),
         "mse_grad_no_sigmoid": ("the squared-error gradient misses the sigmoid's derivative",
-                                "dZ2 = 2 (S - Y) * S * (1 - S) / N"),
+                                "dZ2 = 2 (S - Y) * S * (1 - S) / N", 0, back),
         "bce_no_one_minus_y": ("the binary cross-entropy has no (1 - y) log(1 - s) term",
-                               "loss = mean(log(1 + e^z) - y z) = -mean[y log s + (1 - y) log(1 - s)]"),
+                               "loss = mean(log(1 + e^z) - y z) = -mean[y log s + (1 - y) log(1 - s)]", 0, fwd),
         "unstable_sigmoid": ("the sigmoid overflows at a saturated logit",
-                             "sigmoid(z) = exp(-logaddexp(0, -z)), or 1 / (1 + exp(-z)) with np.errstate"),
+                             "sigmoid(z) = exp(-logaddexp(0, -z)), or 1 / (1 + exp(-z)), which saturates cleanly",
+                             5, fwd),
     }
     for bias in ("b1", "b2"):
         table[f"d{bias}_scalar"] = (f"d{bias} is summed over every axis: a scalar",
-                                    f"sum over the batch only: d{bias} = dZ.sum(axis=0)")
+                                    f"sum over the batch only: d{bias} = dZ.sum(axis=0)", 0, back)
     for act, formula in DERIVATIVE_FORMULAS.items():
         fix = f"dZ1 = dA1 * {formula}"
-        table[f"{act}_grad_at_activation"] = (f"{act}'s derivative is taken at the activation A1, not at Z1", fix)
-        table[f"{act}_grad_of_z"] = (f"{act}'s derivative is written in its output form but given Z1", fix)
-        table[f"{act}_grad_missing"] = (f"the {act} backward has no derivative: dZ1 = dA1", fix)
-        table[f"{act}_backward_wrong"] = (f"dZ1 is not dZ2 W2^T times {act}'(Z1)", f"dA1 = dZ2 @ W2.T; {fix}")
+        table[f"{act}_grad_at_activation"] = (f"{act}'s derivative is taken at the activation A1, not at Z1", fix,
+                                              4, back)
+        table[f"{act}_grad_of_z"] = (f"{act}'s derivative is written in its output form but given Z1", fix, 4, back)
+        table[f"{act}_grad_missing"] = (f"the {act} backward has no derivative: dZ1 = dA1", fix, 4, back)
+        table[f"{act}_backward_wrong"] = (f"dZ1 is not dZ2 W2^T times {act}'(Z1)", f"dA1 = dZ2 @ W2.T; {fix}", 4, back)
         for other in ("sigmoid", "tanh", "relu"):
-            table[f"{other}_grad_on_{act}"] = (f"the {other} derivative is used on a {act} layer", fix)
+            table[f"{other}_grad_on_{act}"] = (f"the {other} derivative is used on a {act} layer", fix, 4, back)
     return table

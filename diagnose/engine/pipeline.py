@@ -3,14 +3,16 @@
 It never looks at the catalog: everything it concludes comes from calling the
 subject and comparing what comes back with the math.
 """
+import copy
+
 import numpy as np
 
-from diagnose.engine.findings import ERROR, HEALTHY, UNKNOWN, Failure, Stage
+from diagnose.engine.findings import Failure, Stage
 from diagnose.engine.recognise import recognise
-from diagnose.engine.report import Report
+from diagnose.engine.report import Report, conclude
 from diagnose.engine.stages import gradcheck, isolation, precision, purity, shapes, stability
-from diagnose.engine.stages.context import Stop
-from diagnose.engine.stages.purity import snapshot
+from diagnose.engine.stages.context import Halt
+from diagnose.engine.stages.purity import changes, snapshot
 from diagnose.engine.subject import Subject, SubjectFailed
 
 STAGES = (
@@ -24,29 +26,33 @@ STAGES = (
 
 
 def copy_grads(grads):
-    """Copies of returned arrays, so a later call cannot change what was observed."""
+    """Copies of returned arrays (lists stay lists), so a later call cannot change what was observed."""
     if isinstance(grads, dict):
-        return {k: np.array(v, copy=True) for k, v in grads.items()}
+        return {k: v.copy() if isinstance(v, np.ndarray) else copy.deepcopy(v) if isinstance(v, (list, tuple)) else v
+                for k, v in grads.items()}
     return grads
 
 
 def observe(ctx):
-    """One forward, backward twice on the same cache, snapshots around the first backward."""
+    """One forward, backward twice on the same cache, snapshots around the forward and the first backward."""
     subject, probe = ctx.subject, ctx.probe
     subject.stage = Stage.SHAPES.value
     X, y, params = probe.X.copy(), probe.y.copy(), probe.fresh_params()
+    ctx.snapshots["before"] = snapshot(params=params, X=X, y=y)
     if subject.split:
         ctx.loss, cache = subject.forward(X, y, params)
+        ctx.input_changes = changes(ctx.snapshots["before"], snapshot(params=params, X=X, y=y))
         ctx.snapshots["before"] = snapshot(params=params, cache=cache, X=X, y=y)
         ctx.grads_raw = copy_grads(subject.backward(cache, params))
         ctx.snapshots["after"] = snapshot(params=params, cache=cache, X=X, y=y)
         subject.stage = Stage.PURITY.value
         ctx.grads_second = copy_grads(subject.backward(cache, probe.fresh_params()))
     else:
-        ctx.snapshots["before"] = snapshot(params=params, X=X, y=y)
         ctx.loss, grads, _ = subject.loss_and_grads(X, y, params)
         ctx.grads_raw = copy_grads(grads)
         ctx.snapshots["after"] = snapshot(params=params, X=X, y=y)
+        ctx.input_changes = [c for c in changes(ctx.snapshots["before"], ctx.snapshots["after"])
+                             if not c[0].startswith("params")]  # params moved in a fused call: an update
         subject.stage = Stage.PURITY.value
         _, grads2, _ = subject.loss_and_grads(probe.X.copy(), probe.y.copy(), probe.fresh_params())
         ctx.grads_second = copy_grads(grads2)
@@ -74,20 +80,15 @@ def diagnose(subject, *, seed=0, shape=None, net=None):
             findings += module.run(ctx)
     except SubjectFailed as exc:
         failure = Failure(exc.stage, exc.call, exc.message, exc.trace)
-    except Stop as exc:
-        failure = Failure(subject.stage, "output", str(exc))
+    except Halt as exc:
+        findings += exc.findings
+        ctx.skipped.append(f"the stages after {subject.stage}: {exc.reason}")
     return build_report(ctx, findings, failure)
 
 
 def build_report(ctx, findings, failure):
-    """Faults in stage order, the verdict and the first failing stage."""
-    faults = tuple(dict.fromkeys(f.fault for f in findings if f.fault and not f.passed))
-    failed = [f for f in findings if not f.passed]
-    if failure:
-        verdict, stage = ERROR, failure.stage
-    else:
-        verdict = faults[0] if faults else (UNKNOWN if failed else HEALTHY)
-        stage = failed[0].stage.value if failed else None
+    """Faults and cautions in stage order, the verdict and the first failing stage."""
+    verdict, faults, cautions, stage = conclude(findings, failure)
     probe = ctx.probe
     return Report(
         verdict=verdict,
@@ -103,4 +104,5 @@ def build_report(ctx, findings, failure):
         notes=tuple(ctx.notes),
         net=str(probe.net),
         net_basis=ctx.net_basis,
+        cautions=cautions,
     )

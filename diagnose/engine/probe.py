@@ -31,7 +31,6 @@ class Probe:
     grads: dict
     isolable: bool  # N <= min(D, H) + 1: least squares can recover dZ1 and dZ2
     net: Net = field(default_factory=Net)  # the member of the net family the references are of
-    Z2: np.ndarray | None = None  # logits
     mean_loss: float | None = None  # the member's loss with the default convention, the mean over N
 
     @property
@@ -43,6 +42,11 @@ class Probe:
     def default_net(self):
         """ReLU + softmax + mean cross-entropy: core/net.py's net."""
         return self.net == Net()
+
+    @property
+    def Z2(self):
+        """Logits of the net on the probe: A1 W2 + b2."""
+        return self.A1 @ self.params["W2"] + self.params["b2"]
 
     @property
     def dZ2(self):
@@ -139,15 +143,14 @@ def _with_reference(X, y, params, seed, isolable, net=None):
     if net == Net():
         loss, cache = core.forward_loss(X, y, params)
         grads = core.backward(cache, params)
-        Z2 = cache["A1"] @ params["W2"] + params["b2"]
-        return Probe(X, y, params, seed, cache["Z1"], cache["A1"], cache["P"], float(loss), grads, isolable, net, Z2,
+        return Probe(X, y, params, seed, cache["Z1"], cache["A1"], cache["P"], float(loss), grads, isolable, net,
                      float(loss))
     loss, cache = family.forward_loss(X, y, params, net)
     grads = family.backward(cache, params, net)
     mean_loss = family.forward_loss(X, y, params, Net(net.act, net.head, net.alpha))[0]
     Z2 = cache["Z2"]
     P = np.exp(family.log_softmax(Z2)) if net.head == "softmax_ce" else family.sigmoid(Z2)  # the head's outputs
-    return Probe(X, y, params, seed, cache["Z1"], cache["A1"], P, float(loss), grads, isolable, net, Z2,
+    return Probe(X, y, params, seed, cache["Z1"], cache["A1"], P, float(loss), grads, isolable, net,
                  float(mean_loss))
 
 

@@ -32,8 +32,11 @@ def observed(subject, probe, observe):
 def scalar_loss(ctx):
     """The observed loss as a finite float, or None."""
     try:
-        loss = float(np.asarray(ctx.loss, dtype=np.float64))
+        value = np.asarray(ctx.loss)
+        loss = None if np.iscomplexobj(value) else float(np.asarray(value, dtype=np.float64))
     except (TypeError, ValueError):
+        return None
+    if loss is None:
         return None
     return loss if np.isfinite(loss) else None
 

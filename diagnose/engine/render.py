@@ -1,8 +1,10 @@
 """Text rendering of a Report: the stages in order, the numbers lined up, then the fix."""
+import dataclasses
+
 from core.family import NET as DEFAULT_NET
 from core.family import parse_net
 from diagnose.engine.findings import Stage
-from diagnose.engine.remedies import remedy
+from diagnose.engine.remedies import family_words, term
 
 
 def check_table(checks):
@@ -29,6 +31,8 @@ def stage_lines(report, stage, number, reveal):
         lines.append(f"   - {f.observed}")
         if reveal and f.meaning and not f.passed:
             lines.append(f"     => {f.meaning}" + (f" [{f.fault}]" if f.fault else ""))
+        elif reveal and f.caution:
+            lines.append(f"     => caution: {f.meaning} [{f.caution}]")
     return lines
 
 
@@ -38,31 +42,54 @@ BASIS_WORDS = {"recognised from the loss": "recognised from the loss", "given": 
                "default": "no member's loss matches; judged as the default net"}
 
 
-def net_lines(report):
+def net_lines(report, reveal=True):
     """`net: tanh hidden layer, softmax + cross-entropy (recognised from the loss)`; nothing for the default net
-    recognised as such, so the reports of core/net.py's net read as they always have."""
+    recognised as such, so the reports of core/net.py's net read as they always have. Without `reveal` (a drill)
+    the loss convention is left out: "sum over the batch" would give a summed loss away."""
     net, basis = getattr(report, "net", None), getattr(report, "net_basis", "")
-    if not net or (net == DEFAULT_NET and basis == "recognised from the loss"):
+    if not net:
         return []
-    return [f"net: {parse_net(net).describe()} ({BASIS_WORDS.get(basis, basis)})"]
+    net = parse_net(net) if reveal else dataclasses.replace(parse_net(net), convention="mean")
+    if str(net) == DEFAULT_NET and basis == "recognised from the loss":
+        return []
+    return [f"net: {net.describe()} ({BASIS_WORDS.get(basis, basis)})"]
+
+
+def plural(n, word):
+    """'1 caution', '2 cautions'."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def head_lines(report):
+    """The verdict line (with the family of the first fault) and the list of faults when several."""
+    head = f"verdict: {report.verdict}"
+    if report.faults:
+        head += f" — {family_words(report.faults[0])}"
+    elif report.cautions:
+        head += f" ({plural(len(report.cautions), 'caution')})"
+    if report.stage:
+        head += f"; first failing stage: {report.stage}"
+    if report.faults and report.cautions:
+        head += f"; {plural(len(report.cautions), 'caution')}"
+    lines = [head]
+    if len(report.faults) > 1:
+        lines.append(f"faults found: {', '.join(report.faults)}")
+    return lines
+
+
+def remedy_line(fault, tensors=()):
+    """'  id (in backward, dW1): the fix' for the fix and caution sections."""
+    t = term(fault)
+    where = t.where + "".join(f", d{name}" for name in tensors)
+    return f"  {fault} (in {where}): {t.fix}"
 
 
 def render_report(report, reveal=True):
     """The report as text; reveal=False leaves out the verdict, the meanings and the fix."""
     N, D, H, C = report.shape
-    lines = []
-    if reveal:
-        head = f"verdict: {report.verdict}"
-        if report.faults:
-            head += f" ({remedy(report.faults[0])[0]})"
-        if report.stage:
-            head += f"; first failing stage: {report.stage}"
-        lines.append(head)
-        if len(report.faults) > 1:
-            lines.append(f"faults found: {', '.join(report.faults)}")
-    calls = f"{report.forward_calls} forward call" + ("" if report.forward_calls == 1 else "s")
-    lines.append(f"probe: seed {report.seed}, N={N} D={D} H={H} C={C}; {calls}")
-    lines += net_lines(report)
+    lines = head_lines(report) if reveal else []
+    lines.append(f"probe: seed {report.seed}, N={N} D={D} H={H} C={C}; {plural(report.forward_calls, 'forward call')}")
+    lines += net_lines(report, reveal)
     for number, stage in enumerate(Stage, 1):
         lines += stage_lines(report, stage, number, reveal)
     if report.failure:
@@ -75,5 +102,8 @@ def render_report(report, reveal=True):
         lines.append(f"note: {note}")
     if reveal and report.faults:
         lines.append("fix:")
-        lines += [f"  {line}" for line in report.fix.splitlines()]
+        lines += [remedy_line(fault, report.tensors_of(fault)) for fault in report.faults]
+    if reveal and report.cautions:
+        lines.append("caution:" if len(report.cautions) == 1 else "cautions:")
+        lines += [remedy_line(c.id) for c in report.cautions]
     return "\n".join(lines) + "\n"

@@ -1,9 +1,29 @@
 """The Report: what the engine observed and concluded; text and JSON come from this one object."""
 from dataclasses import dataclass
 
-from diagnose.engine.findings import Failure, Finding, TensorCheck
-from diagnose.engine.remedies import remedy
+from diagnose.engine.findings import ERROR, HEALTHY, UNKNOWN, Caution, Failure, Finding, Stage, TensorCheck
+from diagnose.engine.remedies import family_label, remedy, term
 from diagnose.engine.render import render_report
+
+
+def conclude(findings, failure=None):
+    """(verdict, faults, cautions, first failing stage) from the findings, in stage order.
+
+    The verdict is the first fault; `healthy` when there is none, even with cautions;
+    `unknown` when a stage failed without naming a fault; `error` when the subject failed.
+    """
+    faults = tuple(dict.fromkeys(f.fault for f in findings if f.fault and not f.passed))
+    cautions = {}
+    for f in findings:
+        if f.caution and f.caution not in cautions:
+            title, fix = remedy(f.caution)
+            cautions[f.caution] = Caution(f.caution, title, f.observed, fix)
+    failed = {f.stage for f in findings if not f.passed}
+    stage = next((s.value for s in Stage if s in failed), None)
+    if failure:
+        return ERROR, faults, tuple(cautions.values()), failure.stage
+    verdict = faults[0] if faults else (UNKNOWN if failed else HEALTHY)
+    return verdict, faults, tuple(cautions.values()), stage
 
 
 @dataclass(frozen=True, repr=False)
@@ -23,6 +43,7 @@ class Report:
     notes: tuple = ()
     net: str | None = None  # the member of the net family judged, e.g. "tanh,sigmoid_bce" (core.family spec)
     net_basis: str = ""  # "recognised from the loss", "given", "gradients", "nearest" or "default"
+    cautions: tuple = ()  # Caution records: right on ordinary inputs, but fragile; never change the verdict
 
     @property
     def errors(self):
@@ -44,11 +65,27 @@ class Report:
         """How to fix every fault found, one line each."""
         return "\n".join(f"{fault}: {remedy(fault)[1]}" for fault in self.faults)
 
+    @property
+    def blame(self):
+        """Where the verdict's fault is: {"function": ..., "tensors": [...]} ([] = not one tensor), else None."""
+        if not self.faults:
+            return None
+        fault = self.faults[0]
+        return {"function": term(fault).where, "tensors": list(self.tensors_of(fault))}
+
+    def tensors_of(self, fault):
+        """The tensors the findings naming `fault` are about; () when they are not about some of them."""
+        return tuple(dict.fromkeys(t for f in self.findings if f.fault == fault for t in f.tensors))
+
     def to_dict(self):
         N, D, H, C = self.shape
         return {
             "verdict": self.verdict,
             "faults": list(self.faults),
+            "family": family_label(self.faults[0]) if self.faults else None,
+            "families": {fault: family_label(fault) for fault in self.faults},
+            "blame": self.blame,
+            "cautions": [c.to_dict() for c in self.cautions],
             "stage": self.stage,
             "errors": self.errors,
             "ratios": self.ratios,
@@ -86,6 +123,7 @@ class Report:
             notes=tuple(doc["notes"]),
             net=doc.get("net"),
             net_basis=doc.get("net_basis", ""),
+            cautions=tuple(Caution.from_dict(c) for c in doc.get("cautions", ())),
         )
 
     def text(self):

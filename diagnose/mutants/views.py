@@ -1,17 +1,24 @@
 """Text and JSON renderings of the fault catalog for `diagnose list`."""
-from bugs import FAULTS
+from bugs import FAULTS, Kind
+from diagnose.engine.remedies import family_label
+
+
+def family_of(fault):
+    """The engine's family of a catalogued fault ('checklist 4', 'other'); '-' for an equivalent mutant."""
+    return "-" if fault.kind == Kind.EQUIVALENT else family_label(fault.id)
 
 
 def catalog_dict():
-    """`{"faults": [...]}` with each record's public fields."""
-    return {"faults": [fault.to_dict() for fault in FAULTS]}
+    """`{"faults": [...]}` with each record's public fields and the engine's family of it."""
+    return {"faults": [{**fault.to_dict(), "family": family_of(fault)} for fault in FAULTS]}
 
 
 def catalog_table():
-    """The catalog as an aligned text table: id, kind, member of the net family, title."""
-    rows = [("id", "kind", "net", "title")] + [(f.id, f.kind.value, f.net, f.title) for f in FAULTS]
-    w_id, w_kind, w_net = (max(len(r[i]) for r in rows) for i in (0, 1, 2))
-    return "\n".join(f"{a:<{w_id}}  {b:<{w_kind}}  {n:<{w_net}}  {c}" for a, b, n, c in rows)
+    """The catalog as an aligned text table: id, kind, family, member of the net family, title."""
+    rows = [("id", "kind", "family", "net", "title")] + [(f.id, f.kind.value, family_of(f), f.net, f.title)
+                                                         for f in FAULTS]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r[:4], widths)) + f"  {r[4]}" for r in rows)
 
 
 def catalog_markdown(source="core.net"):

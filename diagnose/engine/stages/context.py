@@ -7,8 +7,12 @@ from diagnose.engine.probe import Probe
 from diagnose.engine.subject import Subject
 
 
-class Stop(Exception):
-    """The subject's output is unusable: later stages cannot run."""
+class Halt(Exception):
+    """Output no later stage can use: `findings` so far say why (a named fault); the rest is skipped."""
+
+    def __init__(self, findings, reason):
+        super().__init__(reason)
+        self.findings, self.reason = findings, reason
 
 
 @dataclass
@@ -29,8 +33,12 @@ class Context:
     tol: float = 1e-5  # gradient-check relative error that passes
     match_tol: float = 1e-6  # tolerance for exact identities (least squares, masks)
     loss_ratio: float | None = None  # subject loss / reference loss
+    loss_is_net: bool = False  # the loss equals the net's mean cross-entropy on the probe
+    loss_summed: bool = False  # the loss is N times the mean: a sum over the batch
+    input_changes: list = field(default_factory=list)  # (path, how) of X, y, params edited by the forward pass
     checks: dict = field(default_factory=dict)  # tensor -> TensorCheck
     explained: dict = field(default_factory=dict)  # tensor -> fault id that accounts for its error
+    scaled: dict = field(default_factory=dict)  # tensor -> the constant ratio it alone carries (stage 5)
     skipped: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     net_basis: str = "recognised from the loss"  # or "given", "gradients", "nearest", "default" (engine/recognise.py)

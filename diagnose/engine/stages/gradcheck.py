@@ -2,7 +2,7 @@
 of the subject's own loss, then: is analytic / numeric one constant, such as N?"""
 import numpy as np
 
-from core import rel_error
+from core import PARAM_KEYS, rel_error
 from diagnose.engine.findings import Finding, Stage, TensorCheck
 from diagnose.engine.stages.directional import along, directions, entry
 from diagnose.engine.stages.precision import hidden_rounding
@@ -74,17 +74,23 @@ def follows_n(ctx, names, label):
     return n2, seen, ok
 
 
-def explain_constant(ctx, label, names):
-    """The finding for tensors sharing one constant ratio, marking them explained."""
-    N = ctx.probe.X.shape[0]
-    tensors = ", ".join(names)
-    c = ctx.checks[names[0]].ratio
+def explain_constant(ctx, label, names, local=True):
+    """The finding for tensors sharing one constant ratio, marking them explained.
+
+    A ratio on every tensor comes from dZ2 or the loss; a ratio on some tensors only, while
+    every other tensor passes or has its own constant ratio (`local`), is the fault of the
+    lines computing those. With other faults around, a shared ratio may still come from dZ2.
+    """
     if label == "0":
         for name in names:
             ctx.explained[name] = f"d{name}_zero"
         return [Finding(S, False, f"d{name} is all zeros while its numeric gradient is not",
-                        "the gradient is never computed", f"d{name}_zero") for name in names]
-    seen = f"analytic / numeric is {c:.4f} on {tensors}"
+                        "the gradient is never computed", f"d{name}_zero", tensors=(name,)) for name in names]
+    if set(names) != set(PARAM_KEYS) and local:
+        return [explain_some(ctx, label, names)]
+    N = ctx.probe.X.shape[0]
+    c = ctx.checks[names[0]].ratio
+    seen = f"analytic / numeric is {c:.4f} on {', '.join(names)}"
     if label in ("N", "1/N"):
         n2, again, ok = follows_n(ctx, names, label)
         seen += f" (= {label} with N = {N}); at N = {n2} it is {', '.join(f'{r:.4f}' for r in again)}"
@@ -92,7 +98,7 @@ def explain_constant(ctx, label, names):
             fault, meaning = "constant_factor", "a constant factor that does not follow N"
         elif label == "N":
             fault, meaning = "missing_div_n", "it follows N: the gradient is never divided by the batch size"
-        elif ctx.loss_ratio is not None and abs(ctx.loss_ratio - N) < 1e-3 * N:
+        elif ctx.loss_summed:
             fault, meaning = "loss_summed", "it follows 1/N and the loss is N times the mean: the loss is summed"
         else:
             fault, meaning = "double_div_n", "it follows 1/N: divided by the batch size twice"
@@ -105,6 +111,25 @@ def explain_constant(ctx, label, names):
     return [Finding(S, False, seen, meaning, fault)]
 
 
+def explain_some(ctx, label, names):
+    """Some tensors share a constant ratio the others do not have: blame their own lines."""
+    c = ctx.checks[names[0]].ratio
+    right = [name for name in ctx.checks if name not in ctx.failing]
+    seen = f"analytic / numeric is {c:.4f} on {', '.join(names)} alone"
+    seen += f"; {', '.join(right)} {'matches' if len(right) == 1 else 'match'} central differences" if right else ""
+    fault = "tensor_scaled"
+    meaning = f"the line computing {', '.join('d' + n for n in names)} carries a factor {c:.4g} the others do not"
+    if label == "1/N":
+        n2, again, ok = follows_n(ctx, names, label)
+        seen += f"; at N = {n2} the ratio is {', '.join(f'{r:.4f}' for r in again)}"
+        if ok:
+            fault, meaning = "double_div_n", f"it follows 1/N: {', '.join('d' + n for n in names)} divided by N again"
+    for name in names:
+        ctx.explained[name] = fault
+        ctx.scaled[name] = c
+    return Finding(S, False, seen, meaning, fault, tensors=tuple(names))
+
+
 def run(ctx):
     """Check every usable tensor, then explain the failing ones that share a constant ratio."""
     for name in ctx.grads:
@@ -112,7 +137,15 @@ def run(ctx):
     failing = ctx.failing
     if not failing:
         worst = max(c.rel_error for c in ctx.checks.values())
-        return [Finding(S, True, f"every gradient matches central differences (worst relative error {worst:.1e})")]
+        every = "every gradient matches" if len(ctx.checks) == len(PARAM_KEYS) else (
+            f"d{', d'.join(ctx.checks)} {'matches' if len(ctx.checks) == 1 else 'match'}")
+        findings = [Finding(S, True, f"{every} central differences (worst relative error {worst:.1e})")]
+        if ctx.loss_summed:
+            N = ctx.probe.X.shape[0]
+            findings.append(Finding(S, True, f"the gradients are those of the summed loss, N = {N} times the mean",
+                                    "right, but a learning rate tuned for the mean must be N times smaller",
+                                    caution="loss_is_sum"))
+        return findings
     N = ctx.probe.X.shape[0]
     groups, noisy = {}, []
     for name in failing:
@@ -131,8 +164,9 @@ def run(ctx):
     findings = []
     if noisy:
         findings.append(Finding(S, True, f"{', '.join(noisy)} agree to within float32 rounding (ratio within 5% of 1)"))
+    local = all(name in noisy or any(name in names for names in groups.values()) for name in failing)
     for label, names in groups.items():
-        findings += explain_constant(ctx, label, names)
+        findings += explain_constant(ctx, label, names, local)
     rest = [name for name in failing if name not in ctx.explained]
     if rest:
         worst = ", ".join(f"{name} {ctx.checks[name].rel_error:.1e}" for name in rest)

@@ -183,12 +183,30 @@ def fallback(ctx):
 
 
 def run(ctx):
-    """Layer 2 then layer 1; by predicted gradients instead when N > min(D, H) + 1."""
+    """Layer 2 then layer 1; by predicted gradients instead when N > min(D, H) + 1.
+
+    When the subject's loss is not the net's and every gradient matches that loss, backward
+    is right for what forward computed: the net's dZ2 is no yardstick, so nothing is isolated.
+    """
+    if not ctx.loss_is_net and not ctx.failing:
+        ctx.skipped.append("layer isolation: every gradient matches the subject's own loss, which is not the net's "
+                           "mean cross-entropy, so the net's dZ2 is no yardstick for backward")
+        return []
+    findings = unscale(ctx)
     if not ctx.probe.isolable:
         N, D, H, _ = ctx.probe.shape
         ctx.skipped.append(f"least-squares layer isolation: N = {N} > min(D, H) + 1 = {min(D, H) + 1}, so dZ1 and "
                            "dZ2 cannot be recovered; the masks are tested by the gradients they predict instead")
-        return fallback(ctx)
-    findings, dZ2 = layer2(ctx)
-    findings += layer1(ctx, dZ2)
-    return findings
+        return findings + fallback(ctx)
+    more, dZ2 = layer2(ctx)
+    return findings + more + layer1(ctx, dZ2)
+
+
+def unscale(ctx):
+    """Tensors that alone carry a constant factor are divided by it first, so each layer is judged on the rest."""
+    if not ctx.scaled:
+        return []
+    for name, c in ctx.scaled.items():
+        ctx.grads[name] = ctx.grads[name] / c
+    parts = ", ".join(f"d{name} by {c:.4g}" for name, c in ctx.scaled.items())
+    return [Finding(S, True, f"before isolating, {parts}: the factor stage 5 found on them alone")]

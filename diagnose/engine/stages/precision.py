@@ -21,12 +21,23 @@ def joint_error(ctx, h):
     return rel_error(analytic, along(ctx, v, h))
 
 
+def dtypes_sentence(ctx):
+    """The dtypes seen, as they are: 'the loss and the gradients are float64' only when all of them are."""
+    dtypes = {"the loss": ctx.loss_dtype, **{f"d{k}": dt for k, dt in ctx.grads_dtypes.items()}}
+    if len(set(dtypes.values())) == 1 and len(ctx.grads_dtypes) == 4:
+        return f"the loss and the gradients are {ctx.loss_dtype}"
+    by_dtype = {}
+    for name, dt in dtypes.items():
+        by_dtype.setdefault(str(dt), []).append(name)
+    return "; ".join(f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} {dt}" for dt, names in by_dtype.items())
+
+
 def run(ctx):
     """Dtypes of the loss and gradients; if not float64, how the check's error moves with h."""
     low = [f"the loss ({ctx.loss_dtype})"] if low_precision(ctx.loss_dtype) else []
     low += [f"d{k} ({dt})" for k, dt in ctx.grads_dtypes.items() if low_precision(dt)]
     if not low:
-        return [Finding(S, True, "the loss and the gradients are float64")]
+        return [Finding(S, True, dtypes_sentence(ctx))]
     ctx.low_precision = True
     small, large = (joint_error(ctx, h) for h in STEPS)
     ctx.h, ctx.tol, ctx.match_tol = STEPS[1], 2e-2, 1e-3  # judge the gradients above the rounding noise

@@ -67,22 +67,59 @@ def param_findings(ctx, changed):
                     "(the returned gradients are judged at the params as they were)", "update_before_check")]
 
 
+def aliased(ctx, a, b):
+    """Whether the arrays at paths a and b changed identically: one array reached two ways (cache['X'] is X)."""
+    before, after = ctx.snapshots["before"], ctx.snapshots["after"]
+    return all(snap[a].shape == snap[b].shape and np.array_equal(snap[a], snap[b], equal_nan=True)
+               for snap in (before, after))
+
+
+def cache_findings(ctx, changed):
+    """A write into the cache, named by what was written: no_copy when it is P, else cache_mutated."""
+    P = ctx.probe.P
+    before = ctx.snapshots["before"]
+    on_P = [(path, how) for path, how in changed  # P to float32 rounding: no_copy in a float32 forward too
+            if before[path].shape == P.shape and np.allclose(before[path].astype(np.float64), P, rtol=1e-4, atol=1e-6)]
+    findings = []
+    if on_P:
+        what = "; ".join(f"{path} (it held P) {how}" for path, how in on_P)
+        findings.append(Finding(S, False, f"backward wrote into the cache: {what}",
+                                "dZ2 = P edits the cache's P in place: a second backward (or a check "
+                                "that reuses the cache) sees a different P", "no_copy"))
+    rest = [c for c in changed if c not in on_P]
+    if rest:
+        also = {path: [k for k in ("X", "y") if k in ctx.snapshots["before"] and aliased(ctx, path, k)] for path, _ in rest}
+        where = ", ".join(path + "".join(f" (the caller's {k} itself)" for k in also[path]) for path, _ in rest)
+        what = "; ".join(f"{path} {how}" for path, how in rest)
+        findings.append(Finding(S, False, f"backward wrote into {where}: {what}",
+                                "the cache is edited in place: a second backward on it sees other arrays",
+                                "cache_mutated"))
+    return findings
+
+
+def input_findings(ctx):
+    """The forward pass (or a fused call) edited X, y or the params it was given."""
+    call = "forward_loss" if ctx.subject.split else "loss_and_grads"
+    what = "; ".join(f"{path} {how}" for path, how in ctx.input_changes)
+    return [Finding(S, False, f"{call} changed its inputs: {what}",
+                    "the caller's data is edited in place (X *= 2 writes into the caller's X; X = X * 2 does not)",
+                    "input_mutated")]
+
+
 def run(ctx):
-    """Compare snapshots taken around the first backward, and the second backward's gradients."""
+    """Compare snapshots taken around the forward pass and the first backward, and the second backward's gradients."""
     if not ctx.subject.split:
         ctx.skipped.append("cache purity: the subject returns no cache (loss_and_grads form)")
     found = changes(ctx.snapshots["before"], ctx.snapshots["after"])
     by_kind = {kind: [c for c in found if c[0].startswith(kind)] for kind in ("params", "cache", "X", "y")}
-    findings = []
+    findings = input_findings(ctx) if ctx.input_changes else []
     if by_kind["params"]:
         findings += param_findings(ctx, by_kind["params"])
     if by_kind["cache"]:
-        what = "; ".join(f"{path} {how}" for path, how in by_kind["cache"])
-        findings.append(Finding(S, False, f"backward wrote into the cache: {what}",
-                                "dZ2 = P edits the cache's P in place: a second backward (or a check "
-                                "that reuses the cache) sees a different P", "no_copy"))
-    if by_kind["X"] or by_kind["y"]:
-        what = "; ".join(f"{path} {how}" for path, how in by_kind["X"] + by_kind["y"])
+        findings += cache_findings(ctx, by_kind["cache"])
+    inputs = [c for c in by_kind["X"] + by_kind["y"] if not any(aliased(ctx, c[0], path) for path, _ in by_kind["cache"])]
+    if ctx.subject.split and inputs:
+        what = "; ".join(f"{path} {how}" for path, how in inputs)
         findings.append(Finding(S, False, f"backward changed its inputs: {what}",
                                 "the data itself is edited in place", "inputs_modified"))
     findings += second_call_findings(ctx, bool(by_kind["cache"]))
@@ -94,7 +131,10 @@ def run(ctx):
 def second_call_findings(ctx, cache_changed):
     """The same cache and params must give the same gradients a second time."""
     first, second = ctx.grads_raw, ctx.grads_second
-    differing = [k for k in first if not np.array_equal(np.asarray(first[k]), np.asarray(second.get(k)), equal_nan=True)]
+    if not isinstance(second, dict):
+        return [Finding(S, False, f"a second call on the same inputs returned {type(second).__name__}, not a dict",
+                        "the gradients depend on something besides the cache and the params", "nondeterministic")]
+    differing = [k for k in ctx.grads if not same(first[k], second.get(k))]
     if not differing:
         return [Finding(S, True, "a second call on the same inputs returned identical gradients")]
     seen = f"a second backward on the same cache returned different {', '.join('d' + k for k in differing)}"
@@ -102,3 +142,11 @@ def second_call_findings(ctx, cache_changed):
         return [Finding(S, False, seen, "a consequence of the cache written in place")]
     return [Finding(S, False, seen, "the gradients depend on something besides the cache and the params",
                     "nondeterministic")]
+
+
+def same(a, b):
+    """Whether two returned gradients hold the same values (NaN equal to NaN)."""
+    try:
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+    except (TypeError, ValueError):  # values np.asarray cannot compare: equal only if equal as objects
+        return a is b

@@ -1,10 +1,16 @@
-"""Stage 1, shapes and types: the first thing to compare when a check fails."""
+"""Stage 1, shapes and types: the first thing to compare when a check fails.
+
+Everything the subject returned is looked at before any number is trusted: the loss must
+be a finite real scalar and equal the net's mean cross-entropy on the probe (else a
+forward fault is named), and each gradient must be a real floating array of its param's
+shape with finite values. Output no later stage can use is named here, with what it was.
+"""
 import numpy as np
 
 from core import PARAM_KEYS, family
 from diagnose.engine.member import loss_words
 from diagnose.engine.findings import Finding, Stage
-from diagnose.engine.stages.context import Stop
+from diagnose.engine.stages.context import Halt
 
 S = Stage.SHAPES
 
@@ -41,103 +47,238 @@ def shape_meaning(fault, name, g, param):
         return (f"a sum over every axis gives one number; `{name} -= lr * d{name}` then adds it to every entry "
                 "without an error")
     if fault.endswith("_wrong_axis"):
-        return f"length N: summed over axis 1 (the units) instead of axis 0 (the batch)"
+        return "length N: summed over axis 1 (the units) instead of axis 0 (the batch)"
     return f"expected {param.shape}"
 
 
-def check_grads_container(grads):
-    """A dict with exactly the params' keys, else Stop."""
-    if not isinstance(grads, dict):
-        raise Stop(f"backward returned a {type(grads).__name__}; expected a dict with keys {', '.join(PARAM_KEYS)}")
-    missing = [k for k in PARAM_KEYS if k not in grads]
-    extra = [k for k in grads if k not in PARAM_KEYS]
-    if missing:
-        raise Stop(f"the gradients lack {', '.join(missing)}; expected keys {', '.join(PARAM_KEYS)}")
-    return extra
+def describe(value):
+    """A short, true description of a Python value: 'None', "a str ('abc')", 'a float (0.5)'."""
+    if value is None:
+        return "None"
+    text = repr(value)
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return f"a {type(value).__name__} ({text})"
+
+
+# -- the loss -------------------------------------------------------------------------------
+
+def loss_value(ctx):
+    """The subject's loss as a float, or a finding that names why it is unusable (then Halt)."""
+    raw = ctx.loss
+    loss = np.asarray(raw) if isinstance(raw, (int, float, complex, np.generic, np.ndarray)) else None
+    if loss is not None and np.iscomplexobj(loss) and loss.ndim == 0:
+        return None, Finding(S, False, f"the loss is {complex(loss)!r}, a complex number ({loss.dtype})",
+                             "a complex loss has no gradient check: some array in forward is complex", "loss_complex")
+    if loss is None or loss.ndim != 0 or not np.issubdtype(loss.dtype, np.number):
+        seen = f"the loss has shape {loss.shape} ({loss.dtype})" if loss is not None else f"the loss is {describe(raw)}"
+        return None, Finding(S, False, seen + ", not a real scalar", "forward must return one number", "loss_not_scalar")
+    if not np.isfinite(loss):
+        return None, Finding(S, False, f"the loss at a moderate probe is {float(loss)}",
+                             "a division by zero or an overflow in the forward pass", "loss_nonfinite")
+    ctx.loss_dtype = loss.dtype
+    return float(loss), None
+
+
+def log_softmax(Z, axis):
+    """log softmax(Z) along `axis`, max-shifted along the same axis."""
+    shifted = Z - Z.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def forward_patterns(probe):
+    """[(fault id, what it looks like, the loss it gives on the probe)] for known forward mistakes."""
+    if probe.net.head != "softmax_ce":
+        return member_patterns(probe)
+    N = probe.X.shape[0]
+    P, y, Z2 = probe.P, probe.y, probe.Z2
+    rows = Z2 - Z2.max(axis=1, keepdims=True)  # shifted per row, as usual
+    col_normalised = rows - np.log(np.exp(rows).sum(axis=0, keepdims=True))  # ... then normalised per column
+    pairs = -np.mean(np.log(P[:, y]))  # what P[np.arange(N), y] gives when y has shape (N, 1)
+    axis0 = "it equals the cross-entropy of a softmax normalised over axis 0 (the batch)"
+    return [
+        ("labels_n1", "it equals the mean of -log P[i, y_j] over all N x N pairs", pairs),
+        ("labels_n1", "it equals the sum of -log P[i, y_j] over all N x N pairs, divided by N", N * pairs),
+        ("softmax_wrong_axis", axis0, -np.mean(log_softmax(Z2, 0)[np.arange(N), y])),
+        ("softmax_wrong_axis", axis0 + ", after a shift by each row's max", -np.mean(col_normalised[np.arange(N), y])),
+    ]
+
+
+def member_patterns(probe):
+    """The known forward mistakes of a sigmoid head: binary cross-entropy without its (1 - y) term."""
+    if probe.net.head != "sigmoid_bce":
+        return []
+    y, z = probe.y, probe.Z2[:, 0]
+    scale = family.convention_scale(probe.net.convention, len(y), 1)
+    return [("bce_no_one_minus_y", "it equals the binary cross-entropy without its (1 - y) log(1 - s) term",
+             scale * np.sum(y * np.logaddexp(0, -z)))]  # -sum y log s(z)
+
+
+PATTERN_MEANINGS = {
+    "bce_no_one_minus_y": "the examples with y = 0 add nothing to the loss: -[y log s + (1 - y) log(1 - s)] "
+                          "has two terms",
+    "labels_n1": "the labels broadcast as an (N, 1) column",
+    "softmax_wrong_axis": "softmax sums over the batch instead of over the classes of each row",
+}
 
 
 def check_loss(ctx):
-    """The loss is a finite scalar; compare it with the member's reference loss."""
-    loss = np.asarray(ctx.loss)
-    if loss.ndim != 0 or not np.issubdtype(loss.dtype, np.number):
-        raise Stop(f"the loss must be a scalar, got {type(ctx.loss).__name__} of shape {loss.shape}")
-    if not np.isfinite(loss):
-        raise Stop(f"the loss at a moderate probe is {float(loss)}, expected a finite number")
-    ctx.loss_dtype = loss.dtype
+    """The loss is a finite real scalar; compare it with the member's loss (the mean cross-entropy by default)."""
+    loss, unusable = loss_value(ctx)
+    if unusable:
+        return [unusable]
     probe = ctx.probe
     ref, N = probe.loss, probe.X.shape[0]
-    ctx.loss_ratio = float(loss) / probe.mean_loss  # against the mean over N, whatever the convention
-    tol = 1e-4 if low_precision(loss.dtype) else 1e-5  # an epsilon such as log(P + 1e-8) is no fault
+    ctx.loss, ctx.loss_ratio = loss, loss / probe.mean_loss  # against the mean over N, whatever the convention
+    tol = 1e-4 if low_precision(ctx.loss_dtype) else 1e-5  # an epsilon such as log(P + 1e-8) is no fault
     words = loss_words(probe.net)
-    seen = f"the loss is {float(loss):.6g} where {words} of the probe is {ref:.6g}"
-    if abs(float(loss) / ref - 1) < tol:
-        return [Finding(S, True, f"the loss {float(loss):.6g} is a finite scalar and equals {words}")]
+    seen = f"the loss is {loss:.6g} where {words} of the net on the probe is {ref:.6g}"
+    if abs(loss / ref - 1) < tol:
+        ctx.loss_is_net = True
+        ctx.loss_summed = probe.net.convention == "sum"  # recognised as the sum: the gradient check says of what
+        return [Finding(S, True, f"the loss {loss:.6g} is a finite scalar and equals {words}")]
     if probe.net.convention == "mean" and abs(ctx.loss_ratio - N) < N * tol:
-        return [Finding(S, False, f"{seen} (ratio {ctx.loss_ratio:.4f} = N)",
-                        "the loss is summed over the batch, not averaged", "loss_summed")]
-    for fault, what, wrong in wrong_losses(probe):
-        if abs(float(loss) / wrong - 1) < tol:
-            return [Finding(S, False, f"{seen}; it equals {what}", wrong_loss_meaning(fault), fault)]
+        ctx.loss_summed = True
+        return [Finding(S, True, f"{seen}: N = {N} times it, the sum over the batch (the gradient check "
+                                 "tells whether the gradients are those of the sum)")]
+    if ctx.input_changes:
+        return [Finding(S, False, f"{seen} (ratio {loss / ref:.4f})",
+                        "forward_loss edited its own inputs (see purity), so it computed another loss")]
+    for fault, observed, pattern in forward_patterns(probe):
+        if abs(loss / pattern - 1) < tol:
+            return [Finding(S, False, f"{seen}; {observed}", PATTERN_MEANINGS[fault], fault)]
+    seen += f" (ratio {loss / ref:.4f})"
     match = ctx.loss_match
     if ctx.net_basis in ("gradients", "nearest", "default") and match is not None:
-        return [Finding(S, False, f"the loss {float(loss):.6g} matches no member of the net family: the nearest is "
-                                  f"{match.net} ({match.net.describe()}) with {match.loss:.6g}, a relative "
-                                  f"difference of {match.distance:.1e}",
-                        "the forward pass computes a different loss; the gradient stages look for where")]
-    return [Finding(S, False, f"{seen} (ratio {float(loss) / ref:.4f})",
-                    "the forward pass computes a different loss; the gradient stages look for where")]
+        seen += (f"; no member of the net family has this loss: the nearest is {match.net} ({match.net.describe()}) "
+                 f"with {match.loss:.6g}, a relative difference of {match.distance:.1e}")
+    return [Finding(S, False, seen, "the forward pass computes another loss; the gradient stages still check "
+                                    "backward against this loss", "forward_wrong")]
 
 
-def wrong_losses(probe):
-    """(fault, what it is, its loss on the probe) for the named wrong forms of the member's loss."""
-    net, y, N = probe.net, probe.y, probe.X.shape[0]
-    if net.head == "softmax_ce":
-        loss_n1 = -np.mean(np.log(probe.P[:, y]))  # what P[np.arange(N), y] gives when y has shape (N, 1)
-        return [("labels_n1", "the mean of -log P[i, y_j] over all N x N pairs", loss_n1)]
-    if net.head == "sigmoid_bce":
-        scale = family.convention_scale(net.convention, N, 1)
-        z = probe.Z2[:, 0]
-        return [("bce_no_one_minus_y", "the binary cross-entropy without its (1 - y) log(1 - s) term",
-                 scale * np.sum(y * np.logaddexp(0, -z)))]  # -sum y log s(z)
-    return []
+# -- the gradients --------------------------------------------------------------------------
+
+def check_container(grads):
+    """([findings], the keys present) for the gradients' container."""
+    if not isinstance(grads, dict):
+        return [Finding(S, False, f"the gradients are {describe(grads)}, not a dict with keys "
+                                  f"{', '.join(PARAM_KEYS)}", "backward must return one gradient per param by name",
+                        "grads_not_dict")], []
+    findings = []
+    missing = [k for k in PARAM_KEYS if k not in grads]
+    extra = [k for k in grads if k not in PARAM_KEYS]
+    if missing:
+        findings.append(Finding(S, False, f"the gradients lack {', '.join(missing)} (keys given: "
+                                          f"{', '.join(map(str, grads)) or 'none'})",
+                                "every param needs its gradient", "grads_missing", tensors=tuple(missing)))
+    if extra:
+        findings.append(Finding(S, True, f"the gradients carry extra keys {', '.join(map(str, extra))}, ignored"))
+    return findings, [k for k in PARAM_KEYS if k in grads]
 
 
-def wrong_loss_meaning(fault):
-    """What a named wrong loss means."""
-    return {"labels_n1": "the labels broadcast as an (N, 1) column",
-            "bce_no_one_minus_y": "the examples with y = 0 add nothing to the loss: -[y log s + (1 - y) log(1 - s)] "
-                                  "has two terms"}[fault]
+def as_array(raw):
+    """(array, None) for a real floating array; else (None, (fault, what it is, what that means))."""
+    g = raw if isinstance(raw, np.ndarray) else np.asarray(raw) if isinstance(raw, np.generic) else None  # np.sum
+    if isinstance(raw, (list, tuple)):
+        try:
+            g = np.asarray(raw)
+        except ValueError:  # a ragged list
+            g = None
+    if g is None or not (np.issubdtype(g.dtype, np.number) or g.dtype == bool):
+        if isinstance(raw, np.ndarray):
+            what = f"an array of dtype {raw.dtype}"
+        elif isinstance(raw, (list, tuple)):
+            what = f"a {type(raw).__name__} that is no rectangular array of numbers"
+        else:
+            what = describe(raw)
+        return None, ("grad_not_array", f"{what}, not an array of numbers", "backward must return numpy arrays")
+    if np.iscomplexobj(g):
+        imag = float(np.abs(g.imag).max()) if g.size else 0.0
+        return None, ("grad_complex", f"dtype {g.dtype} (largest imaginary part {imag:.3g})",
+                      "a gradient must be real: some array in backward is complex")
+    if not np.issubdtype(g.dtype, np.floating):
+        return None, ("grad_integer", f"dtype {g.dtype}, not a floating dtype",
+                      "an integer gradient holds whole numbers only: astype(int) or an integer array "
+                      "(np.zeros(n, dtype=int)) drops every fraction")
+    return g, None
+
+
+def named(names, singular, plural):
+    """'dW1 is' or 'dW1, db1 are'."""
+    return f"{', '.join('d' + k for k in names)} {singular if len(names) == 1 else plural}"
+
+
+def type_findings(unusable):
+    """One finding per kind of unusable gradient: {name: (fault, what, meaning)} grouped by (fault, what)."""
+    groups = {}
+    for name, key in unusable.items():
+        groups.setdefault(key, []).append(name)
+    findings = []
+    for (fault, what, meaning), names in groups.items():
+        verb = ("is", "are") if fault == "grad_not_array" else ("has", "have")
+        findings.append(Finding(S, False, f"{named(names, *verb)} {what}", meaning, fault, tensors=tuple(names)))
+    return findings
+
+
+def nonfinite_finding(bad):
+    """One finding for the gradients that hold NaN or inf: 'every gradient is NaN' when that is what was seen."""
+    if set(bad) == set(PARAM_KEYS) and all(np.isnan(g).all() for g in bad.values()):
+        seen = "every gradient is NaN in every entry"
+    else:
+        seen = "; ".join(f"d{k} holds {int((~np.isfinite(g)).sum())} non-finite of {g.size} entries"
+                         for k, g in bad.items())
+    return Finding(S, False, seen + " at a moderate probe", "a division by zero, a log(0) or an overflow in backward",
+                   "grads_nonfinite", tensors=tuple(bad))
+
+
+def check_grads(ctx):
+    """Findings on the gradients; the usable ones go to ctx.grads as float64 in the params' shapes."""
+    findings, present = check_container(ctx.grads_raw)
+    N = ctx.probe.X.shape[0]
+    lists, unusable, nonfinite, skipped = [], {}, {}, []
+    for name in present:
+        raw, param = ctx.grads_raw[name], ctx.probe.params[name]
+        g, why = as_array(raw)
+        if why:
+            unusable[name] = why
+            continue
+        if isinstance(raw, (list, tuple)):
+            lists.append(name)
+        ctx.grads_dtypes[name] = g.dtype
+        normal, fault = normalise(name, g, param, N)
+        if fault:
+            findings.append(Finding(S, False, f"d{name} has shape {g.shape}, {name} has {param.shape}",
+                                    shape_meaning(fault, name, g, param), fault, tensors=(name,)))
+        if normal is None:
+            skipped.append(f"gradient check of {name}: its gradient has shape {g.shape}")
+        elif not np.all(np.isfinite(normal)):
+            nonfinite[name] = normal
+        else:
+            ctx.grads[name] = normal.astype(np.float64)
+    findings += type_findings(unusable)
+    skipped += [f"gradient check of {name}: d{name} is not a real floating array" for name in unusable]
+    if nonfinite:
+        findings.append(nonfinite_finding(nonfinite))
+        skipped += [f"gradient check of {name}: d{name} is not finite" for name in nonfinite]
+    if lists:
+        findings.append(Finding(S, True, f"{named(lists, 'is a Python list', 'are Python lists')}",
+                                "right values, but `W -= lr * dW` fails on a list: return numpy arrays",
+                                caution="grads_as_lists", tensors=tuple(lists)))
+    if ctx.grads:
+        ctx.skipped += skipped  # with no usable gradient at all, the halt says it once
+    return findings
 
 
 def run(ctx):
-    """Keys, shapes and finiteness of the grads; the loss as a finite scalar."""
+    """The loss as a finite real scalar equal to the net's; keys, types, shapes and finiteness of the grads."""
     findings = check_loss(ctx)
-    extra = check_grads_container(ctx.grads_raw)
-    if extra:
-        findings.append(Finding(S, True, f"the gradients carry extra keys {', '.join(extra)}, ignored"))
-    N = ctx.probe.X.shape[0]
-    all_ok = True
-    for name in PARAM_KEYS:
-        param = ctx.probe.params[name]
-        g = np.asarray(ctx.grads_raw[name])
-        normal, fault = normalise(name, g, param, N)
-        if normal is not None:
-            ctx.grads_dtypes[name] = g.dtype
-        if fault:
-            all_ok = False
-            findings.append(Finding(S, False, f"d{name} has shape {g.shape}, {name} has {param.shape}",
-                                    shape_meaning(fault, name, g, param), fault))
-        if normal is None:
-            ctx.skipped.append(f"gradient check of {name}: its gradient has shape {g.shape}")
-            continue
-        if not np.all(np.isfinite(normal)):
-            all_ok = False
-            findings.append(Finding(S, False, f"d{name} holds non-finite values at a moderate probe",
-                                    "a division by zero or an overflow in backward"))
-            continue
-        ctx.grads[name] = normal.astype(np.float64)
+    if not findings[-1].passed and findings[-1].fault in ("loss_complex", "loss_not_scalar", "loss_nonfinite"):
+        raise Halt(findings, "the loss is unusable, so no difference of it can be taken")
+    grads = check_grads(ctx)
+    findings += grads
+    if not ctx.grads:
+        raise Halt(findings, "no gradient is a usable array of its param's shape")
     if low_precision(ctx.loss_dtype) or any(low_precision(dt) for dt in ctx.grads_dtypes.values()):
         ctx.match_tol = 1e-3  # float32 rounding: identities hold to ~1e-4 only
-    if all_ok:
+    if all(f.passed for f in grads) and len(ctx.grads) == len(PARAM_KEYS):
         findings.append(Finding(S, True, "the gradients have the params' keys and shapes and finite values"))
     return findings

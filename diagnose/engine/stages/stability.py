@@ -6,7 +6,7 @@ saturated logit must still give a finite loss and finite gradients instead.
 Shifting every logit by the same +1000 (through b2) leaves a max-shifted softmax
 exactly as it was, while exp of the raw logits overflows to inf/inf = nan. Pushing
 logits *apart* instead underflows p_y to 0 even in a correct softmax: that is the
-lesser problem of a log without its epsilon, reported on its own.
+lesser problem of a log without its epsilon, a caution rather than a fault.
 """
 import numpy as np
 
@@ -57,7 +57,11 @@ def all_finite(grads):
 
 
 def saturation_finding(ctx):
-    """Loss when one wrong class's logit is +1000: p_y underflows to 0 for the other rows."""
+    """Loss when one wrong class's logit is +1000: p_y underflows to 0 for the other rows.
+
+    An infinite loss here is a caution, not a fault: the loss and gradients are right on
+    every ordinary input, and -log(P[np.arange(N), y]) is how most people write it.
+    """
     y = ctx.probe.y
     wrong = (int(y[0]) + 1) % ctx.probe.P.shape[1]
     delta = np.zeros_like(ctx.probe.params["b2"])
@@ -65,9 +69,9 @@ def saturation_finding(ctx):
     loss = ctx.subject_loss(ctx.params_with("b2", delta))
     if np.isfinite(loss):
         return Finding(S, True, f"a confidently wrong prediction (p_y underflows to 0) gives a finite loss {loss:.4g}")
-    return Finding(S, False, f"a confidently wrong prediction (class {wrong}'s logit +{SHIFT:g}) gives the loss {loss}",
-                   "log(0) when p_y underflows: add a small epsilon inside the log or use log-softmax",
-                   "log_no_eps")
+    return Finding(S, True, f"a confidently wrong prediction (class {wrong}'s logit +{SHIFT:g}) gives the loss {loss}",
+                   "log(0) once p_y underflows to 0: right on ordinary inputs, but one confidently wrong "
+                   "example makes the loss infinite", caution="log_no_eps")
 
 
 def saturated_finding(ctx, sign):
@@ -79,9 +83,9 @@ def saturated_finding(ctx, sign):
     bad = [k for k, g in grads.items() if not np.all(np.isfinite(np.asarray(g, dtype=np.float64)))] \
         if isinstance(grads, dict) else []
     if not np.isfinite(loss) and not bad and ctx.probe.net.head == "sigmoid_bce":  # inf, or 0 * log(0) = nan
-        return Finding(S, False, f"{where} the loss is {loss} while the gradients are finite",
-                       "log(0) where s(z) rounds to 0 or 1: compute the loss from the logits, "
-                       "log(1 + e^z) - y z, or add a small epsilon inside the log", "log_no_eps")
+        return Finding(S, True, f"{where} the loss is {loss} while the gradients are finite",
+                       "log(0) once s(z) rounds to 0 or 1: right on ordinary inputs, but one saturated logit makes "
+                       "the loss infinite; compute it from the logits, log(1 + e^z) - y z", caution="log_no_eps")
     if not np.isfinite(loss) or bad:
         grads_seen = f" and {', '.join('d' + k for k in bad)} hold non-finite values" if bad else ""
         return Finding(S, False, f"{where} the loss is {loss:.6g}{grads_seen}",

@@ -1,0 +1,296 @@
+"""Verdicts on code written outside this project: faults vs cautions, the right place to blame,
+unusable output named, and every printed claim true of what was observed.
+
+The subjects are hand-written (tests/handwritten.py and below), not mutants of core.
+"""
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import core
+from diagnose import diagnose
+from diagnose.check.isolate import check_file, diagnose_subject
+from diagnose.check.loader import load_subject
+from diagnose.cli.main import main
+from diagnose.engine.report import Report
+from handwritten import CLASS_NET, LOSS_AND_GRADS, MISSING_DIV_N, SPLIT, module, variant
+
+STYLES = {"loss_and_grads": LOSS_AND_GRADS, "class": CLASS_NET, "split": SPLIT}
+
+
+def report_of(source, seed=0):
+    """The report on a hand-written source, in-process (the class form gets its reg check too)."""
+    return diagnose_subject(load_subject(module(source)), seed=seed)
+
+
+def caution_ids(report):
+    return [c.id for c in report.cautions]
+
+
+# -- 1. cautions are not faults ---------------------------------------------------------------
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_usual_log_without_epsilon_is_healthy_with_a_log_no_eps_caution(style):
+    for seed in range(5):
+        report = report_of(STYLES[style], seed)
+        assert (report.verdict, report.faults, caution_ids(report)) == ("healthy", (), ["log_no_eps"])
+        assert report.text().startswith("verdict: healthy (1 caution)\n")
+        assert "  log_no_eps (in forward_loss): compute log-softmax directly" in report.text()
+
+
+@pytest.mark.parametrize("style", MISSING_DIV_N)
+def test_a_missing_div_n_is_named_even_without_epsilon_in_the_log(style):
+    source, find, replace = MISSING_DIV_N[style]
+    report = report_of(variant(source, find, replace))
+    assert report.verdict == "missing_div_n"
+    assert caution_ids(report) == ["log_no_eps"]
+    assert report.text().splitlines()[0] == ("verdict: missing_div_n — a wrong scale factor such as a missing /N "
+                                             "(checklist 1); first failing stage: gradient check; 1 caution")
+
+
+def test_caution_json_has_id_title_evidence_fix_and_survives_the_trip_from_the_child():
+    report = report_of(SPLIT)
+    doc = json.loads(json.dumps(report.to_dict()))
+    (caution,) = doc["cautions"]
+    assert set(caution) == {"id", "title", "evidence", "fix"} and caution["id"] == "log_no_eps"
+    assert "gives the loss inf" in caution["evidence"]
+    assert doc["verdict"] == "healthy" and doc["family"] is None and doc["blame"] is None
+    assert Report.from_dict(doc) == report
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_hook_file_is_healthy_exit_0_and_strict_makes_its_caution_exit_1(tmp_path):
+    path = write(tmp_path, "net.py", LOSS_AND_GRADS)
+    result = check_file(path)
+    assert (result.report.verdict, result.exit_code) == ("healthy", 0)
+    assert result.text().startswith("net.py: form (c), loss_and_grads\nverdict: healthy (1 caution)\n")
+    plain = CliRunner().invoke(main, ["check", str(path)])
+    strict = CliRunner().invoke(main, ["check", str(path), "--strict", "--json"])
+    assert plain.exit_code == 0 and strict.exit_code == 1
+    assert json.loads(strict.stdout)["exit_code"] == 1
+
+
+def test_run_strict_fails_on_the_log_no_eps_caution_but_not_on_core():
+    runner = CliRunner()
+    plain = runner.invoke(main, ["run", "--bug", "log_no_eps"])
+    assert plain.exit_code == 0
+    assert plain.stdout.startswith("verdict: healthy (1 caution)\n")
+    assert plain.stdout.endswith("injected: log_no_eps; expected: healthy+log_no_eps; verdict right\n")
+    assert runner.invoke(main, ["run", "--bug", "log_no_eps", "--strict"]).exit_code == 1
+    assert runner.invoke(main, ["run", "--bug", "core", "--strict"]).exit_code == 0
+
+
+# -- families ---------------------------------------------------------------------------------
+
+def test_every_catalog_fault_the_engine_can_name_has_the_catalogs_checklist_family():
+    import bugs
+    from diagnose.engine.remedies import known_ids, term
+
+    named = [f for f in bugs.FAULTS if f.kind is not bugs.Kind.EQUIVALENT]
+    assert [f.id for f in named if f.id not in known_ids()] == []
+    wrong = [(f.id, term(f.id).family, f.checklist_item) for f in named
+             if f.checklist_item is not None and term(f.id).family != f.checklist_item]
+    assert wrong == []
+
+
+def test_the_verdict_line_names_the_family_and_json_carries_it():
+    source = variant(SPLIT, "d_pre = d_act * (pre > 0)", "d_pre = d_act * act")
+    report = report_of(source)
+    assert report.verdict == "relu_times_activation"
+    assert report.text().startswith("verdict: relu_times_activation — a bad ReLU mask (checklist 4)")
+    doc = report.to_dict()
+    assert doc["family"] == "checklist 4" and doc["families"] == {"relu_times_activation": "checklist 4"}
+    assert doc["blame"] == {"function": "backward", "tensors": []}
+
+
+# -- 3. unusable output is named in stage 1, never "a bug in diagnose" --------------------------
+
+# (case, {style: (find, replace)}, verdict, a sentence the report must print)
+UNUSABLE = [
+    ("all_nan", {"split": ("    d_logits /= batch\n", "    d_logits *= np.nan\n"),
+                 "loss_and_grads": ('"W1": dW1, "b1": db1, "W2": dW2, "b2": db2',
+                                    '"W1": dW1 * np.nan, "b1": db1 * np.nan, "W2": dW2 * np.nan, "b2": db2 * np.nan')},
+     "grads_nonfinite", "   - every gradient is NaN in every entry at a moderate probe"),
+    ("vector_of_wrong_size", {"split": ('"b1": d_pre.sum(axis=0)', '"b1": np.zeros(7)'),
+                              "loss_and_grads": ("db1 = np.sum(dhidden, axis=0)", "db1 = np.zeros(7)")},
+     "shape_mismatch", "   - db1 has shape (7,), b1 has (12,)"),
+    ("none", {"split": ('"W1": X.T @ d_pre', '"W1": None'), "loss_and_grads": ("dW1 = X.T.dot(dhidden)", "dW1 = None")},
+     "grad_not_array", "   - dW1 is None, not an array of numbers"),
+    ("string", {"split": ('"W1": X.T @ d_pre', '"W1": "todo"'),
+                "loss_and_grads": ("dW1 = X.T.dot(dhidden)", "dW1 = 'todo'")},
+     "grad_not_array", "   - dW1 is a str ('todo'), not an array of numbers"),
+    ("python_scalar", {"split": ('"b2": d_logits.sum(axis=0)', '"b2": 0.0'),
+                       "loss_and_grads": ("db2 = np.sum(dscores, axis=0)", "db2 = 0.0")},
+     "grad_not_array", "   - db2 is a float (0.0), not an array of numbers"),
+    ("object_array", {"split": ('"W1": X.T @ d_pre', '"W1": (X.T @ d_pre).astype(object)'),
+                      "loss_and_grads": ("dW1 = X.T.dot(dhidden)", "dW1 = X.T.dot(dhidden).astype(object)")},
+     "grad_not_array", "   - dW1 is an array of dtype object, not an array of numbers"),
+    ("complex_gradients", {"split": ('"W2": act.T @ d_logits', '"W2": act.T @ d_logits + 0j'),
+                           "loss_and_grads": ("dW2 = hidden.T.dot(dscores)", "dW2 = hidden.T.dot(dscores) + 0j")},
+     "grad_complex", "   - dW2 has dtype complex128 (largest imaginary part 0)"),
+    ("complex_loss", {"split": ("loss = -np.log(probs[np.arange(batch), y]).mean()",
+                                "loss = -np.log(probs[np.arange(batch), y]).mean() + 0j"),
+                      "loss_and_grads": ("loss = np.sum(-np.log(probs[range(n), y])) / n",
+                                         "loss = np.sum(-np.log(probs[range(n), y])) / n + 0j")},
+     "loss_complex", "+0j), a complex number (complex128)"),
+    ("integer_gradients", {"split": ('"W1": X.T @ d_pre', '"W1": (100 * X.T @ d_pre).astype(int)'),
+                           "loss_and_grads": ("dW1 = X.T.dot(dhidden)", "dW1 = (100 * X.T.dot(dhidden)).astype(int)")},
+     "grad_integer", "   - dW1 has dtype int64, not a floating dtype"),
+]
+SOURCES = {"split": SPLIT, "loss_and_grads": LOSS_AND_GRADS}
+
+
+@pytest.mark.parametrize("style", SOURCES)
+@pytest.mark.parametrize("case, edits, verdict, sentence", UNUSABLE, ids=[u[0] for u in UNUSABLE])
+def test_unusable_output_is_a_stage_1_fault_with_its_evidence(style, case, edits, verdict, sentence):
+    report = report_of(variant(SOURCES[style], *edits[style]))
+    assert (report.verdict, report.stage, report.failure) == (verdict, "shapes and types", None)
+    assert sentence in report.text()
+
+
+def test_complex_and_integer_gradients_are_never_called_float64():
+    for edit in (('"W2": act.T @ d_logits', '"W2": act.T @ d_logits + 0j'),
+                 ('"W2": act.T @ d_logits', '"W2": (100 * act.T @ d_logits).astype(int)')):
+        text = report_of(variant(SPLIT, *edit)).text()
+        assert "the loss and the gradients are float64" not in text
+        assert "   - the loss, dW1, db1, db2 are float64\n" in text
+
+
+def test_every_gradient_nan_says_the_later_stages_did_not_run():
+    report = report_of(variant(SPLIT, "    d_logits /= batch\n", "    d_logits *= np.nan\n"))
+    assert report.blame == {"function": "backward", "tensors": ["W1", "b1", "W2", "b2"]}
+    assert "5. gradient check: not run" in report.text()
+    assert report.skipped == ("the stages after shapes and types: no gradient is a usable array of its param's shape",)
+
+
+def test_gradients_as_lists_are_a_caution_not_a_fault():
+    report = report_of(variant(SPLIT, '"W1": X.T @ d_pre', '"W1": (X.T @ d_pre).tolist()'))
+    assert (report.verdict, caution_ids(report)) == ("healthy", ["grads_as_lists", "log_no_eps"])
+    assert "   - dW1 is a Python list\n" in report.text()
+    assert report.text().startswith("verdict: healthy (2 cautions)\n")
+
+
+def test_a_file_with_unusable_output_exits_1_with_the_finding_not_an_internal_error(tmp_path):
+    source = variant(LOSS_AND_GRADS, "dW2 = hidden.T.dot(dscores)", "dW2 = hidden.T.dot(dscores) + 0j")
+    result = CliRunner().invoke(main, ["check", str(write(tmp_path, "net.py", source))])
+    assert result.exit_code == 1
+    assert "verdict: grad_complex — a gradient is complex (other); first failing stage: shapes and types" in result.stdout
+    assert "bug in diagnose" not in result.output
+
+
+# -- 2. blame the right place ---------------------------------------------------------------------
+
+# (case, {style: (find, replace)}, verdict, blame, sentence)
+BLAME = [
+    ("dW1_doubled", {"split": ('"W1": X.T @ d_pre', '"W1": 2 * X.T @ d_pre'),
+                     "loss_and_grads": ("dW1 = X.T.dot(dhidden)", "dW1 = 2 * X.T.dot(dhidden)")},
+     "tensor_scaled", {"function": "backward", "tensors": ["W1"]},
+     "   - analytic / numeric is 2.0000 on W1 alone; b1, W2, b2 match central differences"),
+    ("db1_halved", {"split": ('"b1": d_pre.sum(axis=0)', '"b1": 0.5 * d_pre.sum(axis=0)'),
+                    "loss_and_grads": ("db1 = np.sum(dhidden, axis=0)", "db1 = 0.5 * np.sum(dhidden, axis=0)")},
+     "tensor_scaled", {"function": "backward", "tensors": ["b1"]},
+     "   - analytic / numeric is 0.5000 on b1 alone; W1, W2, b2 match central differences"),
+    ("all_doubled", {"split": ("    d_logits /= batch\n", "    d_logits /= batch\n    d_logits *= 2\n"),
+                     "loss_and_grads": ("    dscores /= n\n", "    dscores /= n\n    dscores *= 2\n")},
+     "constant_factor", {"function": "backward", "tensors": []},
+     "   - analytic / numeric is 2.0000 on W1, b1, W2, b2"),
+    ("softmax_over_the_batch", {
+        "split": ("e / e.sum(axis=1, keepdims=True)", "e / e.sum(axis=0, keepdims=True)"),
+        "loss_and_grads": ("probs = np.exp(scores) / np.sum(np.exp(scores), axis=1, keepdims=True)",
+                           "probs = np.exp(scores) / np.sum(np.exp(scores), axis=0, keepdims=True)")},
+     "softmax_wrong_axis", {"function": "forward_loss", "tensors": []},
+     "it equals the cross-entropy of a softmax normalised over axis 0"),
+    ("labels_as_a_column", {"split": ("    batch = len(y)\n    loss", "    batch = len(y)\n    y = y.reshape(-1, 1)\n    loss"),
+                            "loss_and_grads": ("    n = X.shape[0]\n", "    n = X.shape[0]\n    y = y.reshape(-1, 1)\n")},
+     "labels_n1", {"function": "forward_loss", "tensors": []},
+     "of -log P[i, y_j] over all N x N pairs"),
+    ("loss_scaled", {"split": ("loss = -np.log(probs[np.arange(batch), y]).mean()",
+                               "loss = -1.1 * np.log(probs[np.arange(batch), y]).mean()"),
+                     "loss_and_grads": ("loss = np.sum(-np.log(probs[range(n), y])) / n",
+                                        "loss = 1.1 * np.sum(-np.log(probs[range(n), y])) / n")},
+     "forward_wrong", {"function": "forward_loss", "tensors": []}, "(ratio 1.1000)"),
+    ("loss_summed_gradient_averaged", {
+        "split": ("loss = -np.log(probs[np.arange(batch), y]).mean()", "loss = -np.log(probs[np.arange(batch), y]).sum()"),
+        "loss_and_grads": ("loss = np.sum(-np.log(probs[range(n), y])) / n", "loss = np.sum(-np.log(probs[range(n), y]))")},
+     "loss_summed", {"function": "forward_loss", "tensors": []},
+     "=> it follows 1/N and the loss is N times the mean: the loss is summed [loss_summed]"),
+    ("relu_times_activation", {"split": ("d_pre = d_act * (pre > 0)", "d_pre = d_act * act"),
+                               "loss_and_grads": ("dhidden[hidden <= 0] = 0", "dhidden *= hidden")},
+     "relu_times_activation", {"function": "backward", "tensors": []}, "masked by the activation A1 instead of a mask"),
+]
+
+
+@pytest.mark.parametrize("style", SOURCES)
+@pytest.mark.parametrize("case, edits, verdict, blame, sentence", BLAME, ids=[b[0] for b in BLAME])
+def test_the_fault_is_blamed_on_the_function_and_tensors_that_hold_it(style, case, edits, verdict, blame, sentence):
+    for seed in range(3):
+        report = report_of(variant(SOURCES[style], *edits[style]), seed)
+        assert report.verdict == verdict and report.blame == blame
+        assert caution_ids(report) in (["log_no_eps"], [])
+    assert sentence in report.text()
+    assert f"\n  {verdict} (in {blame['function']}" in report.text()
+
+
+def test_a_factor_on_one_tensor_points_at_its_line_not_at_dZ2():
+    report = report_of(variant(SPLIT, '"W1": X.T @ d_pre', '"W1": 2 * X.T @ d_pre'))
+    assert report.faults == ("tensor_scaled",)
+    assert "dZ2 recovered from dW2 and db2 equals (P - onehot(y)) / N" in report.text()
+    assert "  tensor_scaled (in backward, dW1): remove the extra factor" in report.text()
+    assert "dZ2" not in report.fix
+
+
+def test_a_factor_on_a_whole_layer_is_divided_out_before_isolating_so_nothing_else_is_blamed():
+    report = report_of(variant(SPLIT, '"W2": act.T @ d_logits, "b2": d_logits.sum(axis=0)',
+                               '"W2": 3 * act.T @ d_logits, "b2": 3 * d_logits.sum(axis=0)'))
+    assert report.faults == ("tensor_scaled",) and report.blame["tensors"] == ["W2", "b2"]
+    assert "   - before isolating, dW2 by 3, db2 by 3: the factor stage 5 found on them alone" in report.text()
+
+
+def test_a_summed_loss_with_the_gradients_of_the_sum_is_only_a_caution():
+    source = variant(variant(LOSS_AND_GRADS, "loss = np.sum(-np.log(probs[range(n), y])) / n",
+                             "loss = np.sum(-np.log(probs[range(n), y]))"), "    dscores /= n\n", "")
+    report = report_of(source)
+    assert (report.verdict, caution_ids(report)) == ("healthy", ["log_no_eps", "loss_is_sum"])
+    assert "   - the gradients are those of the summed loss, N = 6 times the mean" in report.text()
+    # the sum is a convention of the net family: recognised, then isolated against the sum's own dZ2
+    assert report.net == "relu,softmax_ce,sum"
+    assert "dZ2 recovered from dW2 and db2 equals (P - onehot(y))\n" in report.text()
+
+
+def test_a_write_into_the_cache_names_the_array_and_the_function():
+    source = variant(SPLIT, '    return {"W1": X.T @ d_pre', '    grads = {"W1": X.T @ d_pre')
+    report = report_of(variant(source, "d_logits.sum(axis=0)}\n",
+                               'd_logits.sum(axis=0)}\n    cache["inputs"][:] = 0\n    return grads\n'))
+    assert report.faults == ("cache_mutated",) and report.to_dict()["family"] == "checklist 2"
+    assert "   - backward wrote into cache['inputs'] (the caller's X itself): cache['inputs'] changed" in report.text()
+    assert "no_copy" not in report.text()
+
+
+def test_editing_the_cached_probabilities_is_no_copy_whatever_the_key():
+    report = report_of(variant(SPLIT, "d_logits = probs.copy()", "d_logits = probs"))
+    assert report.verdict == "no_copy"
+    assert "   - backward wrote into the cache: cache['probs'] (it held P) changed" in report.text()
+
+
+@pytest.mark.parametrize("style, source, find, call", [
+    ("split", SPLIT, '    pre = X @ params["W1"]', "forward_loss"),
+    ("loss_and_grads", LOSS_AND_GRADS, "    n = X.shape[0]", "loss_and_grads"),
+])
+def test_a_forward_pass_that_edits_x_is_input_mutated(style, source, find, call):
+    report = report_of(variant(source, find, "    X *= 2\n" + find))
+    assert report.verdict == "input_mutated" and report.blame["function"] == "forward_loss"
+    assert f"   - {call} changed its inputs: X changed by up to" in report.text()
+    assert "forward_loss edited its own inputs (see purity), so it computed another loss" in report.text()
+
+
+def test_the_class_style_names_a_per_tensor_factor_too():
+    source = variant(CLASS_NET, 'grads["W1"] = X.T.dot(dz1) + 2 * reg * W1', 'grads["W1"] = 2 * X.T.dot(dz1) + 2 * reg * W1')
+    report = report_of(source)
+    assert report.verdict == "tensor_scaled" and report.blame == {"function": "backward", "tensors": ["W1"]}
