@@ -49,8 +49,8 @@ MEMBER_FAULTS = (
     member_fault("sigmoid_grad_of_z", EX, "sigmoid,softmax_ce",
                  "sigmoid derivative written as Z (1 - Z) on the pre-activation", "sigmoid_grad",
                  _SIGMOID_GRAD, "return Z * (1 - Z)",
-                 symptom="dW2 and db2 pass; dW1 and db1 fail with no constant ratio, changing sign where "
-                         "|z| > 1 since z (1 - z) is not s(z) (1 - s(z))",
+                 symptom="dW2 and db2 pass; dW1 and db1 fail with no constant ratio: z (1 - z) is not "
+                         "s(z) (1 - s(z)), and it is negative where z < 0 or z > 1",
                  fix="S = sigmoid(Z); return S * (1 - S)  (s(z)(1 - s(z)), or A1 * (1 - A1))", family=4),
     member_fault("ce_grad_no_softmax", EX, "relu,softmax_ce",
                  "cross-entropy gradient taken on the raw logits: Z2 - Y, the softmax missing", "softmax_ce_grad",

@@ -2,6 +2,7 @@
 member faults and the checklist faults named, `--net` obeyed, a loss of no member reported as such."""
 import dataclasses
 import json
+import pathlib
 
 import numpy as np
 import pytest
@@ -14,32 +15,10 @@ from core.family import MEMBERS, Net
 from diagnose import diagnose
 from diagnose.cli.main import main
 from diagnose.engine.report import Report
+from diagnose.mutants.family_table import Variant, members_markdown
 
 SEEDS = range(10)  # the 50-seed measurement is in the README (members x faults table)
 MEMBER_FAULTS = [f for f in bugs.FAULTS if f.source == "core.family"]
-
-
-class Variant:
-    """A member's reference with one checklist mistake made around it, in a style of its own."""
-
-    def __init__(self, net, mistake=None):
-        self.net, self.mistake = family.parse_net(net), mistake
-
-    def forward_loss(self, X, y, params):
-        if self.mistake == "float32":
-            X, params = X.astype(np.float32), {k: v.astype(np.float32) for k, v in params.items()}
-        return family.forward_loss(X, y, params, self.net)
-
-    def backward(self, cache, params):
-        grads = family.backward(cache, params, self.net)
-        if self.mistake == "missing_div_n":
-            grads = {k: g * len(cache["y"]) for k, g in grads.items()}
-        if self.mistake == "no_copy":
-            cache["Z2"] -= 1.0  # edits what forward cached
-        if self.mistake == "update_before_check":
-            for k in params:
-                params[k] -= 0.1 * grads[k]
-        return grads
 
 
 @pytest.mark.parametrize("net", MEMBERS, ids=str)
@@ -220,3 +199,8 @@ def test_default_member_reports_are_unchanged_in_shape():
     assert report.text().splitlines()[1:3] == ["probe: seed 0, N=6 D=9 H=12 C=4; 44 forward calls",
                                                "1. shapes and types: ok"]
     assert dataclasses.replace(report, net=None, net_basis="").text() == report.text()
+
+
+def test_readme_members_table_is_regenerated_exactly():
+    readme = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert members_markdown(range(20)) in readme

@@ -104,7 +104,7 @@ def test_the_verdict_line_names_the_family_and_json_carries_it():
     source = variant(SPLIT, "d_pre = d_act * (pre > 0)", "d_pre = d_act * act")
     report = report_of(source)
     assert report.verdict == "relu_times_activation"
-    assert report.text().startswith("verdict: relu_times_activation — a bad ReLU mask (checklist 4)")
+    assert report.text().startswith("verdict: relu_times_activation — a bad ReLU mask or activation derivative (checklist 4)")
     doc = report.to_dict()
     assert doc["family"] == "checklist 4" and doc["families"] == {"relu_times_activation": "checklist 4"}
     assert doc["blame"] == {"function": "backward", "tensors": []}

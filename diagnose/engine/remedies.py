@@ -14,7 +14,7 @@ FAMILIES = {
     1: "a wrong scale factor such as a missing /N",
     2: "an in-place write (no copy)",
     3: "a wrong label shape",
-    4: "a bad ReLU mask",
+    4: "a bad ReLU mask or activation derivative",
     5: "a numerically unstable softmax or log",
     6: "float32 in a gradient check",
     7: "params updated before the check",
@@ -163,7 +163,7 @@ def family_label(fault_id):
 
 
 def family_words(fault_id):
-    """'a bad ReLU mask (checklist 4)'; for `other`, the fault's own title: 'dW2 has ... (other)'."""
+    """'a bad ReLU mask or activation derivative (checklist 4)'; for `other`, the fault's own title: 'dW2 has ... (other)'."""
     t = term(fault_id)
     return f"{FAMILIES[t.family] if t.family else t.title} ({family_label(fault_id)})"
 
