@@ -286,7 +286,7 @@ def test_check_json_carries_an_error_too(tmp_path):
 
 @pytest.mark.parametrize("args, code, words", [
     (["nope.py"], 2, "does not exist"),
-    (["DIR"], 2, "is a directory"),
+    (["EMPTY_DIR"], 2, "holds no files matching *.py"),  # a directory with files is a batch now
     (["train.py"], 2, "fits none of the three forms"),
     (["--timeout", "1", "loops.py"], 1, "did not finish in 1 s (an infinite loop?) while being imported"),
 ])
@@ -294,7 +294,8 @@ def test_check_command_errors_are_one_clear_line_never_a_traceback(tmp_path, mon
     write(tmp_path, "train.py", "def train(X, y):\n    return 0\n")
     write(tmp_path, "loops.py", "while True:\n    pass\n")
     monkeypatch.chdir(tmp_path)
-    result = run_cli("check", *[str(tmp_path) if a == "DIR" else a for a in args])
+    (tmp_path / "empty").mkdir()
+    result = run_cli("check", *[str(tmp_path / "empty") if a == "EMPTY_DIR" else a for a in args])
     assert result.exit_code == code
     assert words in result.stderr and result.stderr.startswith(("Error: ", "Usage: "))
     assert "Traceback" not in result.output

@@ -1,7 +1,8 @@
-"""Checking a person's own code: load a file and find its form, run it in a child process
-with a time limit, the regularisation check for a class, the blank template, the
-pytest helper `assert_backprop_ok`, and the adapter kit for code of another shape
-(adapt.py and adapt_steps.py, public as diagnose.adapt; its blanks in adapter_templates.py).
+"""Checking a person's own code: load a file and find its form (loader), run it in a child
+process under limits (isolate; limits, forkserver, warden, _child), check many files at
+once (batch), the regularisation check for a class, the blank template, the pytest helper
+`assert_backprop_ok`, and the adapter kit for code of another shape (adapt.py and
+adapt_steps.py, public as diagnose.adapt; its blanks in adapter_templates.py).
 
 May import: diagnose.engine, core, numpy. Never: bugs, diagnose.practice, diagnose.mutants,
 diagnose.cli.

@@ -1,17 +1,16 @@
 """`diagnose check FILE`: diagnose a person's own implementation in a child process, safely.
 
-The file runs in a child process (diagnose/check/_child.py) with a time limit: an exception,
-an infinite loop, a sys.exit or a crash of the process becomes a one-line error or a
-report, never a traceback of this tool. The child sends its progress (the stage it is
-in) and its result as JSON lines; the parent rebuilds the Report from them.
+The file runs in a subject process (diagnose/check/_child.py) forked by a warden
+(warden.py) from a warm fork server (forkserver.py), under the limits of limits.py: an
+exception, an infinite loop, a sys.exit, a crash, too much memory or a forged result
+becomes a one-line error or a report, never a traceback of this tool, and no process the
+file started outlives the check. The subject sends its stage and its result as JSON
+lines; the parent rebuilds the Report from them.
 """
-import json
 import os
 import signal
-import subprocess
-import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from diagnose.engine.pipeline import diagnose
 from diagnose.engine.findings import HEALTHY
@@ -21,13 +20,10 @@ from diagnose.engine.probe import check_shape
 from diagnose.check.regcheck import check_reg
 from diagnose.engine.report import Report
 from diagnose.engine.subject import Subject
+from diagnose.check.forkserver import START_GRACE, ForkServer, ServerGone
+from diagnose.check.limits import (MAX_TIMEOUT, OUTPUT_BYTES, TIMEOUT, Limits, check_positive, default_memory_gb,
+                                   signal_name)
 
-TIMEOUT = 20.0
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # holds diagnose/, core/, bugs/
-# -c, not -m, and without '' on sys.path: a person's core.py in the current directory must not
-# shadow ours; ROOT comes first instead
-BOOT = ("import sys; sys.path[:] = [sys.argv[1]] + [p for p in sys.path if p not in ('', '.')]; "
-        "from diagnose.check._child import main; main(sys.argv[2:])")
 FORM_WORDS = {"a": "forward_loss and backward", "b": f"class {CLASS_NAME}", "c": "loss_and_grads"}
 IMPORT = "import"
 
@@ -64,112 +60,97 @@ class CheckResult:
         return {**doc, "file": self.path, "form": self.form, "exit_code": self.exit_code, "error": self.error}
 
 
-def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, net=None):
-    """Diagnose the implementation in the file at `path`, in a child process with a time limit.
+def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, output_bytes=OUTPUT_BYTES, net=None):
+    """Diagnose the implementation in the file at `path`, in a child process with limits.
 
-    `net` ("tanh,sigmoid_bce", ...) names the member of the net family; by default it is recognised.
+    `timeout` seconds and `memory_gb` GB of address space (None: a fraction of the machine's
+    memory); the file's prints are relayed to stderr up to `output_bytes`. `net`
+    ("tanh,sigmoid_bce", ...) names the member of the net family; by default it is recognised.
     """
     path = os.path.abspath(os.fspath(path))
     if shape is not None:
         check_shape(tuple(shape))  # a bad shape is the caller's mistake: ValueError here, not in the child
+    limits = make_limits(timeout, memory_gb, output_bytes)
     net = None if net is None else str(parse_net(net))  # likewise a bad net
     if not os.path.exists(path):
         return CheckResult(path, 2, error=f"no such file: {path}")
     if os.path.isdir(path):
         return CheckResult(path, 2, error=f"{path} is a directory; give the Python file that holds your implementation")
     start = time.perf_counter()
-    returncode, lines, timed_out = run_child(path, seed, shape, timeout, net)
-    result = interpret(path, returncode, lines, timed_out, timeout)
-    return CheckResult(result.path, result.exit_code, result.form, result.report, result.error,
-                       time.perf_counter() - start)
+    with ForkServer() as server:
+        (result,) = run_requests(server, [request(path, seed, shape, limits, net)], jobs=1)
+    return replace(result, seconds=time.perf_counter() - start)
 
 
-def child_command(path, seed, shape, net=None):
-    """The argv of the child that imports `path` and diagnoses it."""
-    shape_text = ",".join(str(n) for n in shape) if shape else ""
-    return [sys.executable, "-c", BOOT, ROOT, path, str(seed), shape_text, net or ""]
+def make_limits(timeout=TIMEOUT, memory_gb=None, output_bytes=OUTPUT_BYTES):
+    """The Limits of one check (ValueError for a bad one); None for memory: a fraction of the machine's."""
+    timeout = check_positive(timeout, "seconds", MAX_TIMEOUT, name="timeout")
+    memory_gb = default_memory_gb() if memory_gb is None else check_positive(memory_gb, "GB", name="memory limit")
+    return Limits(timeout, memory_gb, output_bytes)
 
 
-def run_child(path, seed, shape, timeout, net=None):
-    """(return code, JSON lines it sent, whether it was killed for time); the child's stderr is ours."""
-    proc = subprocess.Popen(child_command(path, seed, shape, net), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            start_new_session=True, text=True)
-    timed_out = False
+def request(path, seed, shape, limits, net=None):
+    """The fork server's request for one file (its id is given when it is sent)."""
+    return {"id": None, "path": os.path.abspath(os.fspath(path)), "seed": seed,
+            "shape": list(shape) if shape else None, "limits": limits.to_dict(), "net": net}
+
+
+def run_requests(server, requests, jobs, done=None):
+    """CheckResults for `requests` in their order, at most `jobs` running at once.
+
+    `done(result)` is called as each finishes (a progress bar). A server that stops
+    answering turns the files still waiting into errors, never a hang.
+    """
+    results, sent, waiting = [None] * len(requests), 0, 0
+    patience = max((r["limits"]["timeout"] for r in requests), default=0) + START_GRACE
     try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        out = finish(proc)
-    except BaseException:  # Ctrl-C in the parent: never leave the child running without its limit
-        kill_group(proc)
-        raise
-    return proc.returncode, parse_lines(out), timed_out
+        while sent < len(requests) or waiting:
+            while sent < len(requests) and waiting < jobs:
+                server.submit({**requests[sent], "id": sent})
+                sent, waiting = sent + 1, waiting + 1
+            outcome = server.receive(patience)
+            waiting -= 1
+            job = requests[outcome["id"]]
+            results[outcome["id"]] = interpret(job["path"], outcome, job["limits"]["timeout"])
+            if done:
+                done(results[outcome["id"]])
+    except ServerGone as exc:
+        for i, job in enumerate(requests):
+            if results[i] is None:
+                results[i] = CheckResult(job["path"], 1, error=f"{os.path.basename(job['path'])} was not checked: {exc}")
+    return results
 
 
-def kill_group(proc):
-    """Kill the child and whatever it started (it leads its own session)."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def finish(proc):
-    """Kill a child that ran out of time and collect what it sent before (nothing is lost on retry)."""
-    kill_group(proc)
-    try:
-        out, _ = proc.communicate(timeout=5)
-    except subprocess.TimeoutExpired:  # a grandchild in another session holds the pipe open
-        proc.kill()
-        out = ""
-    return out or ""
-
-
-def parse_lines(out):
-    """The JSON objects among the child's stdout lines (anything else is ignored)."""
-    docs = []
-    for line in (out or "").splitlines():
-        try:
-            doc = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(doc, dict):
-            docs.append(doc)
-    return docs
-
-
-def last_stage(lines):
+def stage_words(stage):
     """The stage the child last reported, as words for a message."""
-    stages = [doc["stage"] for doc in lines if "stage" in doc]
-    if not stages:
+    if not stage:
         return "while starting"
-    if stages[-1] == IMPORT:
+    if stage == IMPORT:
         return "while being imported"
-    return f"during {stages[-1]}"
+    return f"during {stage}"
 
 
-def interpret(path, returncode, lines, timed_out, timeout):
-    """A CheckResult from what the child sent and how it ended."""
+def interpret(path, outcome, timeout):
+    """A CheckResult from the warden's outcome: the subject's authenticated result, or how it ended."""
     name = os.path.basename(path)
-    results = [doc["result"] for doc in lines if isinstance(doc.get("result"), dict)]
-    if results:
-        return from_result(path, results[-1])
-    where = last_stage(lines)
-    if timed_out:
+    seconds = float(outcome.get("seconds", 0.0))
+    if isinstance(outcome.get("result"), dict):
+        return replace(from_result(path, outcome["result"]), seconds=seconds)
+    if outcome.get("killed"):
+        return CheckResult(path, 1, error=f"{name} was not checked: the process watching it was killed "
+                                          f"({outcome['killed']}) before any result (a file that kills its parent "
+                                          "process does this)")
+    if outcome.get("internal"):
+        return CheckResult(path, 1, error=f"{name} was not checked: {outcome['internal']} (a bug in diagnose: "
+                                          "please report it with the file)")
+    where, returncode = stage_words(outcome.get("stage")), outcome.get("returncode")
+    if outcome.get("timed_out"):
         message = f"{name} did not finish in {timeout:g} s (an infinite loop?) {where}"
     elif returncode is not None and returncode < 0:
         message = f"{name} crashed the process ({signal_name(-returncode)}) {where}"
     else:
         message = f"{name} ended the process with exit status {returncode} {where}, before any result (os._exit?)"
-    return CheckResult(path, 1, error=message)
-
-
-def signal_name(number):
-    """'SIGSEGV' for 11, else 'signal N'."""
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
+    return CheckResult(path, 1, error=message, seconds=seconds)
 
 
 def from_result(path, doc):

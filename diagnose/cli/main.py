@@ -1,5 +1,6 @@
 """The `diagnose` command: thin wrappers over library functions that tests call directly."""
 import json
+import os
 import sys
 
 import click
@@ -9,6 +10,9 @@ from core.family import parse_net
 from diagnose import __version__
 from diagnose.mutants.views import catalog_dict, catalog_table
 from diagnose.check.isolate import check_file
+from diagnose.check.limits import default_memory_gb
+from diagnose.check.batch import file_doc, strict_exit_code
+from diagnose.cli.batch import echo_batch, parse_memory, parse_seed, parse_timeout
 from diagnose.cli.drill import drill, stats
 from diagnose.engine.full import full_check, n_params, render_full
 from diagnose.engine.probe import make_probe, parse_shape
@@ -160,32 +164,58 @@ class CheckError(click.ClickException):
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@seed_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True), metavar="PATH...")
+@click.option("--seed", default="0", show_default=True, callback=parse_seed,
+              help="Seed for the probe data, the same for every file; 'random' draws one and prints it.")
 @shape_option
 @json_option
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
-              help="Seconds the file's code may run in its child process.")
+@click.option("--timeout", default="20", show_default=True, callback=parse_timeout, metavar="SECONDS",
+              help="Seconds each file's code may run in its child process (at most a day).")
+@click.option("--memory-limit", "memory_gb", callback=parse_memory, metavar="GB",
+              help=f"GB of memory (address space) each file's process may use [default: {default_memory_gb()}, "
+                   f"half the machine's].")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help=f"Files checked at once [default: the number of cores, {os.cpu_count()} here].")
+@click.option("--glob", "pattern", default=None, metavar="PATTERN",
+              help="Which files below a directory to check [default: *.py].")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="Print one JSON document per file, one a line.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also write one row per file to FILE as CSV.")
 @strict_option
 @net_option
-def check(file, seed, shape, as_json, timeout, strict, net):
-    """Diagnose your own implementation in FILE: exit 0 healthy, 1 a fault or a failure, 2 unusable file.
+def check(paths, seed, shape, as_json, timeout, memory_gb, jobs, pattern, as_jsonl, csv_path, strict, net):
+    """Diagnose your own implementation in PATH: exit 0 healthy, 1 a fault or a failure, 2 unusable file.
 
-    FILE holds (a) forward_loss(X, y, params) and backward(cache, params), (b) a class
+    PATH holds (a) forward_loss(X, y, params) and backward(cache, params), (b) a class
     TwoLayerNet(input_size, hidden_size, output_size) with params and loss(X, y, reg),
-    or (c) loss_and_grads(X, y, params). It runs in a child process with a time limit.
-    Code of another shape gets a few lines of adapter (diagnose.adapt; `template --form`).
+    or (c) loss_and_grads(X, y, params). It runs in a child process with a time and a
+    memory limit; nothing it starts outlives the check. Code of another shape gets a few
+    lines of adapter (diagnose.adapt; `template --form`).
+
+    With several paths or a directory (every *.py below it), each file is checked in its
+    own child and the command prints one row per file and a summary: exit 0 when every
+    file is healthy, 1 when any has a fault or failed.
     """
-    result = check_file(file, seed=seed, shape=shape, timeout=timeout, net=net)
-    cautioned = strict and result.exit_code == 0 and bool(getattr(result.report, "cautions", ()))
-    exit_code = 1 if cautioned else result.exit_code
+    limits = dict(timeout=timeout, memory_gb=memory_gb)
+    if len(paths) == 1 and not os.path.isdir(paths[0]) and not (as_jsonl or csv_path or pattern):
+        raise SystemExit(echo_single(paths[0], seed, shape, as_json, limits, strict, net))
+    if as_json and as_jsonl:
+        raise click.UsageError("give at most one of --json and --jsonl")
+    output = "json" if as_json else "jsonl" if as_jsonl else "text"
+    raise SystemExit(echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json, strict, net))
+
+
+def echo_single(file, seed, shape, as_json, limits, strict, net=None):
+    """`check FILE`: the report or its JSON document; the check's exit code (1 for a caution with --strict)."""
+    result = check_file(file, seed=seed, shape=shape, net=net, **limits)
+    exit_code = strict_exit_code(result, strict)
     if as_json:
-        emit_json({**result.to_dict(), "exit_code": exit_code})
+        emit_json(file_doc(result, result.path, strict))
     elif result.report is None:
         raise CheckError(result.error, result.exit_code)
     else:
         click.echo(result.text(), nl=False)
-    raise SystemExit(exit_code)
+    return exit_code
 
 
 @main.command()

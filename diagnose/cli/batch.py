@@ -1,0 +1,78 @@
+"""`diagnose check PATH...` on many files: option parsing and output, over diagnose.check.batch."""
+import os
+import secrets
+import sys
+
+import click
+
+from diagnose.check.batch import (BatchError, Row, batch_doc, check_files, csv_text, expand, jsonl_text, shown_name,
+                                  summary, table_text, write_atomically, GLOB)
+from diagnose.check.isolate import make_limits
+from diagnose.check.limits import MAX_TIMEOUT, check_positive
+
+RANDOM = "random"
+
+
+def parse_seed(ctx, param, value):
+    """An integer seed, or 'random': one drawn now and printed on stderr."""
+    if value == RANDOM:
+        seed = secrets.randbelow(2**31)
+        click.echo(f"diagnose: --seed random drew {seed}", err=True)
+        return seed
+    try:
+        return int(value)
+    except ValueError:
+        raise click.BadParameter(f"expected an integer or '{RANDOM}', not {value!r}") from None
+
+
+def parse_memory(ctx, param, value):
+    """GB of address space for each file's process: a finite number > 0 (None: the default)."""
+    try:
+        return None if value is None else check_positive(value, "GB")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def parse_timeout(ctx, param, value):
+    """Seconds each file may run: a finite number > 0, at most a day."""
+    try:
+        return check_positive(value, "seconds", MAX_TIMEOUT)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json, strict=False, net=None):
+    """Check every file the paths name; print the table, the JSON lines or one JSON document.
+
+    The progress bar goes to stderr only when it is a terminal and the output is text.
+    Returns the exit code: 0 when every file is healthy (and, with `strict`, has no caution), else 1.
+    """
+    try:
+        files = expand(paths, pattern or GLOB)
+    except BatchError as exc:
+        raise click.UsageError(str(exc)) from None
+    if csv_path and not os.access(os.path.dirname(os.path.abspath(csv_path)), os.W_OK):
+        raise click.BadParameter(f"cannot write {csv_path}: its directory does not exist or is not writable",
+                                 param_hint="'--csv'")
+    options = dict(seed=seed, shape=shape, limits=make_limits(output_bytes=0, **limits), jobs=jobs or os.cpu_count(),
+                   net=None if net is None else str(net))
+    if output == "text" and sys.stderr.isatty():
+        with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:
+            results = check_files(files, done=lambda _: bar.update(1), **options)
+    else:
+        results = check_files(files, **options)
+    names = [shown_name(f) for f in files]
+    rows = [Row.of(r, n) for r, n in zip(results, names)]
+    totals = summary(results, strict)
+    if csv_path:
+        try:
+            write_atomically(csv_path, csv_text(rows))
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {csv_path}: {exc.strerror}") from None
+    if output == "json":
+        emit_json(batch_doc(results, names, totals, seed, strict))
+    elif output == "jsonl":
+        click.echo(jsonl_text(results, names, strict), nl=False)
+    else:
+        click.echo(table_text(rows, totals, seed), nl=False)
+    return totals["exit_code"]
