@@ -42,33 +42,64 @@ class Match:
         return self.distance <= MATCH_TOL
 
 
-def nearest(loss, probe):
-    """The candidate whose loss on the probe is nearest to `loss` (the earliest on a tie)."""
-    best = None
+def candidate_losses(probe):
+    """(Net, its loss on the probe) for every candidate, the default first; each hidden layer is computed once."""
+    X, y, params = probe.X, probe.y, probe.params
+    Z1 = X @ params["W1"] + params["b1"]  # shared by every member
+    logits = {}
     for net in candidates(probe.net.binary):
-        ref = float(family.forward_loss(probe.X, probe.y, probe.params, net)[0])
+        key = (net.act, net.alpha)
+        if key not in logits:
+            logits[key] = ACTIVATIONS[net.act][0](Z1, net.alpha) @ params["W2"] + params["b2"]
+        Z2 = logits[key]
+        summed = family.HEADS[net.head][0](Z2, y)  # the summed loss, before the convention's factor
+        yield net, float(family.convention_scale(net.convention, *Z2.shape) * summed)
+
+
+def nearest(loss, probe):
+    """The candidate whose loss on the probe is nearest to `loss` (the earliest on a tie); stops at an exact one."""
+    best = None
+    for net, ref in candidate_losses(probe):
         distance = abs(loss - ref) / max(abs(ref), 1e-12)
         if best is None or distance < best.distance:
             best = Match(net, ref, distance)
+            if distance <= MATCH_TOL / 100:  # far inside the tolerance: no other candidate can be nearer by much
+                return best
     return best
 
 
-def grads_distance(grads, probe, net):
-    """|grads - the member's reference| / |reference| over all tensors; inf when a shape differs."""
-    loss, cache = family.forward_loss(probe.X, probe.y, probe.params, net)
-    ref = family.backward(cache, probe.params, net)
-    if not isinstance(grads, dict) or any(np.shape(grads.get(k)) != r.shape for k, r in ref.items()):
-        return np.inf
-    num = sum(np.sum((np.asarray(grads[k], dtype=np.float64) - r) ** 2) for k, r in ref.items())
-    den = sum(np.sum(r ** 2) for r in ref.values())
-    return float(np.sqrt(num / max(den, 1e-300)))
-
-
 def nearest_by_grads(grads, probe):
-    """(distance, member) of the candidate whose reference gradients are nearest the subject's."""
-    scored = [(grads_distance(grads, probe, net), i, net) for i, net in enumerate(candidates(probe.net.binary))]
-    distance, _, net = min(scored, key=lambda t: (t[0], t[1]))
-    return distance, net
+    """(distance, member) of the candidate whose reference gradients are nearest the subject's: the relative
+    norm of the difference over all tensors (inf when a shape differs). A convention only scales a member's
+    gradients, so one backward per activation, slope and head serves every convention."""
+    if not isinstance(grads, dict):
+        return np.inf, Net()
+    best, refs = None, {}
+    N = probe.X.shape[0]
+    for i, net in enumerate(candidates(probe.net.binary)):
+        key = (net.act, net.alpha, net.head)
+        if key not in refs:
+            mean = Net(net.act, net.head, net.alpha)
+            _, cache = family.forward_loss(probe.X, probe.y, probe.params, mean)
+            refs[key] = family.backward(cache, probe.params, mean)
+        C = probe.params["W2"].shape[1]
+        k = family.convention_scale(net.convention, N, C) * N  # this convention's factor over the mean's
+        distance = scaled_distance(grads, refs[key], k)
+        if best is None or distance < best[0]:
+            best = (distance, net)
+    return best
+
+
+def scaled_distance(grads, ref, k):
+    """|grads - k ref| / |k ref| over all tensors; inf when a tensor is missing or shaped otherwise."""
+    if any(np.shape(grads.get(name)) != r.shape for name, r in ref.items()):
+        return np.inf
+    try:
+        num = sum(np.sum((np.asarray(grads[name], dtype=np.float64) - k * r) ** 2) for name, r in ref.items())
+    except (TypeError, ValueError):
+        return np.inf
+    den = sum(np.sum((k * r) ** 2) for r in ref.values())
+    return float(np.sqrt(num / max(den, 1e-300)))
 
 
 # -- words ------------------------------------------------------------------------------------
