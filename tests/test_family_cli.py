@@ -70,3 +70,22 @@ def test_the_core_of_a_member_is_its_reference_and_the_default_is_core_net():
     subject, expected = subject_for("core", "tanh,sigmoid_mse")
     assert subject == family.member("tanh,sigmoid_mse") and expected == "healthy"
     assert net_of("core") == "relu,softmax_ce" and net_of("core", "leaky_relu:0.2,softmax_ce") == "leaky_relu:0.2,softmax_ce"
+
+
+def test_check_a_directory_with_net_judges_every_file_as_that_member(tmp_path):
+    (tmp_path / "a.py").write_text(bugs.apply(bugs.get("sigmoid_grad_of_z")))
+    (tmp_path / "b.py").write_text(bugs.apply(bugs.get("sigmoid_grad_on_relu")))
+    result = invoke("check", tmp_path, "--net", "sigmoid,softmax_ce", "--jsonl")
+    docs = {json.loads(line)["file"].split("/")[-1]: json.loads(line) for line in result.stdout.splitlines()}
+    assert {name: (d["net"], d["net_basis"]) for name, d in docs.items()} == {
+        "a.py": ("sigmoid,softmax_ce", "given"), "b.py": ("sigmoid,softmax_ce", "given")}
+    assert docs["a.py"]["verdict"] == "sigmoid_grad_of_z" and docs["b.py"]["verdict"] != "healthy"
+
+
+def test_a_member_faults_drill_file_names_its_member_in_the_neutral_header():
+    from diagnose.practice.conceal import neutral_source
+    from diagnose.practice.rounds import mutant_source
+
+    text = neutral_source(mutant_source("db2_scalar"), "tanh,sigmoid_bce")
+    assert text.startswith('"""A two-layer classifier: tanh hidden layer, sigmoid + binary cross-entropy.\n')
+    assert "#" not in text and 'NET = "tanh,sigmoid_bce"' in text

@@ -13,6 +13,7 @@ import re
 import tokenize
 from dataclasses import replace
 
+from core.family import NET, parse_net
 from diagnose.engine.findings import Stage
 
 NEUTRAL_HEADER = '''"""A two-layer classifier: X -> Z1 = X W1 + b1 -> A1 = ReLU(Z1) -> Z2 = A1 W2 + b2 -> softmax -> CE.
@@ -85,10 +86,19 @@ def strip_comments(source):
     return "".join(lines)
 
 
-def neutral_source(source):
-    """A module's source as a drill shows it: its docstring replaced by NEUTRAL_HEADER, no comments."""
+def neutral_source(source, net=None):
+    """A module's source as a drill shows it: its docstring replaced by NEUTRAL_HEADER (naming member `net` of
+    the net family when given, e.g. "tanh,softmax_ce"), no comments."""
     source = strip_comments(source)
     match = re.match(r'\s*""".*?"""\n', source, re.S)
     if match:
-        source = NEUTRAL_HEADER + source[match.end():]
+        source = member_header(net) + source[match.end():]
     return source
+
+
+def member_header(net):
+    """NEUTRAL_HEADER, or its words for another member: 'A two-layer classifier, tanh hidden layer, ...'."""
+    if net is None or net == NET:
+        return NEUTRAL_HEADER
+    first, rest = NEUTRAL_HEADER.split("\n", 1)
+    return f'"""A two-layer classifier: {parse_net(net).describe()}.\n' + rest

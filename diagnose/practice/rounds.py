@@ -156,7 +156,8 @@ def changed_file_lines(before, after):
 
 def fix_clues(text, item):
     """What the hints may say of a mutant file: its changed lines' text and (line, function) places."""
-    changed = changed_file_lines(neutral_source(source_for(faults_of(item)[0])), text)
+    fault = faults_of(item)[0]
+    changed = changed_file_lines(neutral_source(source_for(fault), fault.net), text)
     lines = text.splitlines()
     return Clues(lines=tuple(lines[n - 1] for n in changed if n <= len(lines)),
                  where=tuple((n, enclosing_function(text, n)) for n in changed))
@@ -165,7 +166,7 @@ def fix_clues(text, item):
 def fix_round(session, item, index):
     """Write the mutant (neutral header, no comments) to a file; the person makes it healthy; then reveal."""
     path = round_file(session.drill.workdir, index)
-    text = neutral_source(mutant_source(item))
+    text = neutral_source(mutant_source(item), faults_of(item)[0].net)
     path.write_text(text, encoding="utf-8")
     click.echo(f"{path} holds a two-layer classifier. Make `diagnose check` call it healthy "
                "(if it already is, check it unchanged).")
