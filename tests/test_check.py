@@ -281,7 +281,8 @@ def test_check_json_carries_an_error_too(tmp_path):
     result = run_cli("check", "--json", write(tmp_path, "typo.py", "def f(:\n"))
     doc = json.loads(result.stdout)
     assert result.exit_code == 2
-    assert doc["verdict"] == "error" and doc["error"].startswith("typo.py line 1: ")
+    assert doc["verdict"] == "error" and doc["error"]["kind"] == "usage"
+    assert doc["error"]["message"].startswith("typo.py line 1: ")
 
 
 @pytest.mark.parametrize("args, code, words", [

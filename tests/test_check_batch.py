@@ -164,7 +164,9 @@ def test_json_on_many_files_is_one_document_with_a_summary(course):
 
 def test_json_and_jsonl_together_are_a_usage_error(course):
     result = run_cli("check", "--json", "--jsonl", "subs")
-    assert result.exit_code == 2 and "at most one of --json and --jsonl" in result.stderr
+    doc = json.loads(result.stdout)  # under --json even a usage error is one JSON document (issue 15)
+    assert result.exit_code == 2 and doc["error"]["kind"] == "usage"
+    assert "at most one of --json and --jsonl" in doc["error"]["message"]
 
 
 @pytest.mark.parametrize("args", [["--jobs", "0"], ["--seed", "often"]])

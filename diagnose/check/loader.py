@@ -212,6 +212,11 @@ class ClassForm:
         self.target, self.reg, self.name = cls_or_net, reg, name
         self._nets = {}
 
+    @property
+    def call_name(self):
+        """How the report names the one call that computes loss and gradients."""
+        return f"{self.name}.loss"
+
     def with_reg(self, reg):
         """The same class, called with another regularisation strength."""
         return ClassForm(self.target, reg, self.name)

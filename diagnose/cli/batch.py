@@ -9,6 +9,7 @@ from diagnose.check.batch import (BatchError, Row, batch_doc, check_files, csv_t
                                   summary, table_text, write_atomically, GLOB)
 from diagnose.check.isolate import make_limits
 from diagnose.check.limits import MAX_TIMEOUT, check_positive
+from diagnose.cli.options import SEED
 
 RANDOM = "random"
 
@@ -20,9 +21,10 @@ def parse_seed(ctx, param, value):
         click.echo(f"diagnose: --seed random drew {seed}", err=True)
         return seed
     try:
-        return int(value)
+        seed = int(value)
     except ValueError:
         raise click.BadParameter(f"expected an integer or '{RANDOM}', not {value!r}") from None
+    return SEED.convert(seed, param, ctx)  # 0 <= seed < 2**32, the same one-line error as run and drill
 
 
 def parse_memory(ctx, param, value):

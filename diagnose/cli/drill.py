@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 import bugs
+from diagnose.cli.options import SEED
 from diagnose.practice.drill import Drill, Mode, run
 from diagnose.practice.session import FAULT_MODES
 from diagnose.practice.levels import levels
@@ -49,7 +50,7 @@ def open_store(store_path, writing=True):
                    "interview: a blank template against the clock, then two follow-up questions.")
 @click.option("--rounds", type=click.IntRange(min=1), default=None,
               help="Number of rounds [default: 5; 1 for implement].")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=SEED, default=0, show_default=True,
               help="Seed for every random choice: the same seed and answers replay the same drill.")
 @click.option("--bug", "bug_id", type=click.Choice(list(bugs.CATALOG), case_sensitive=False), default=None,
               metavar="ID", help="Practise this catalog fault (symptoms, code and fix modes) instead of the "

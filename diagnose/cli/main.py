@@ -14,8 +14,9 @@ from diagnose.check.limits import default_memory_gb
 from diagnose.check.batch import file_doc, strict_exit_code
 from diagnose.cli.batch import echo_batch, parse_memory, parse_seed, parse_timeout
 from diagnose.cli.drill import drill, stats
+from diagnose.cli.options import SEED, Commands, Ids, emit_json, error_document
 from diagnose.engine.full import full_check, n_params, render_full
-from diagnose.engine.probe import make_probe, parse_shape
+from diagnose.engine.probe import ProbeError, make_probe, parse_shape
 from diagnose.mutants.runs import CORE, rows_table, run_all, run_one, subject_for
 from diagnose.check.adapter_templates import FAMILIES
 from diagnose.check.template import write_template
@@ -27,8 +28,8 @@ def json_option(f):
 
 
 def seed_option(f):
-    """`--seed S`: every random choice is seeded."""
-    return click.option("--seed", type=int, default=0, show_default=True, help="Seed for the probe data.")(f)
+    """`--seed S`: every random choice is seeded (0 <= S < 2**32)."""
+    return click.option("--seed", type=SEED, default=0, show_default=True, help="Seed for the probe data.")(f)
 
 
 def strict_option(f):
@@ -37,12 +38,7 @@ def strict_option(f):
                         help="Exit 1 on a caution too (code that is right but fragile), not only on a fault.")(f)
 
 
-def emit_json(doc):
-    """Print one JSON document on stdout."""
-    click.echo(json.dumps(doc, indent=2))
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="diagnose")
 def main():
     """Find the bug in the backward pass of a 2-layer classifier, from behaviour alone."""
@@ -59,7 +55,8 @@ def list_cmd(as_json):
 
 
 @main.command()
-@click.option("--bug", "bug_id", required=True, type=click.Choice(list(bugs.CATALOG)), help="Fault id.")
+@click.option("--bug", "bug_id", required=True, type=Ids(bugs.CATALOG),
+              help="Fault id.")
 def show(bug_id):
     """A mutant's function with the faulty line marked, then its diff against the core."""
     click.echo(bugs.show(bugs.get(bug_id)), nl=False)
@@ -87,12 +84,21 @@ def _parse_net(ctx, param, value):
 def _parse_shape(ctx, param, value):
     try:
         return None if value is None else parse_shape(value)
-    except ValueError as exc:
+    except ProbeError as exc:
         raise click.BadParameter(str(exc)) from None
 
 
+def probe_or_usage_error(seed, shape):
+    """Build the probe once here, so sizes it cannot be drawn at are a usage error, not a failure later."""
+    try:
+        make_probe(seed, shape)
+    except ProbeError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @main.command()
-@click.option("--bug", "bug_id", type=click.Choice([*bugs.CATALOG, CORE]), help="Fault id, or 'core'.")
+@click.option("--bug", "bug_id", type=Ids([*bugs.CATALOG, CORE]),
+              help="Fault id, or 'core' (any case).")
 @click.option("--all", "run_every", is_flag=True, help="Every fault, the equivalent mutants and the core.")
 @click.option("--full", is_flag=True,
               help="Then check every entry by central differences (2 forward calls a parameter) and draw heat maps.")
@@ -113,6 +119,7 @@ def run(bug_id, run_every, full, seed, shape, net, as_json, strict):
         raise click.UsageError("--full checks one subject entry by entry: use it with --bug ID, not --all")
     if net and run_every:
         raise click.UsageError("--net names one member: use it with --bug ID, not --all (which runs every member)")
+    probe_or_usage_error(seed, shape)
     rows = run_all(seed, shape) if run_every else [run_one(bug_id, seed, shape, net)]
     ok = echo_all(rows, as_json) if run_every else echo_one(rows[0], seed, shape, full, as_json)
     cautioned = strict and any(row.report.cautions for row in rows)
@@ -196,6 +203,7 @@ def check(paths, seed, shape, as_json, timeout, memory_gb, jobs, pattern, as_jso
     own child and the command prints one row per file and a summary: exit 0 when every
     file is healthy, 1 when any has a fault or failed.
     """
+    probe_or_usage_error(seed, shape)
     limits = dict(timeout=timeout, memory_gb=memory_gb)
     if len(paths) == 1 and not os.path.isdir(paths[0]) and not (as_jsonl or csv_path or pattern):
         raise SystemExit(echo_single(paths[0], seed, shape, as_json, limits, strict, net))
@@ -210,7 +218,8 @@ def echo_single(file, seed, shape, as_json, limits, strict, net=None):
     result = check_file(file, seed=seed, shape=shape, net=net, **limits)
     exit_code = strict_exit_code(result, strict)
     if as_json:
-        emit_json(file_doc(result, result.path, strict))
+        kind = "usage" if result.exit_code == 2 else "subject"
+        emit_json({**file_doc(result, result.path, strict), **(error_document(kind, result.error) if result.error else {})})
     elif result.report is None:
         raise CheckError(result.error, result.exit_code)
     else:

@@ -105,4 +105,5 @@ def build_report(ctx, findings, failure):
         net=str(probe.net),
         net_basis=ctx.net_basis,
         cautions=cautions,
+        functions=ctx.subject.functions,
     )

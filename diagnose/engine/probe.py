@@ -71,20 +71,34 @@ def onehot(y, C):
     return np.eye(C)[y]
 
 
+MAX_ENTRIES = 1_000_000  # the most entries any one matrix of the probe may hold (8 MB in float64)
+
+
+class ProbeError(ValueError):
+    """The probe cannot be built at these sizes (or with this seed): a usage error, said in one line."""
+
+
 def parse_shape(text):
-    """'N,D,H,C' -> a tuple of four ints >= 1 (N >= 2); ValueError naming what was expected."""
+    """'N,D,H,C' -> a tuple of four ints >= 1 (N >= 2); ProbeError naming what was expected."""
     try:
         shape = tuple(int(part) for part in text.split(","))
     except ValueError:
-        raise ValueError(f"shape must be four integers N,D,H,C such as 6,9,12,4, got {text!r}") from None
+        raise ProbeError(f"shape must be four integers N,D,H,C such as 6,9,12,4, got {text!r}") from None
     check_shape(shape)
     return shape
 
 
 def check_shape(shape):
-    """Refuse shapes the probe cannot be built at."""
+    """Refuse shapes the probe cannot be built at: degenerate, or too big for memory."""
     if len(shape) != 4 or min(shape) < 1 or shape[0] < 2 or shape[3] < 2:
-        raise ValueError(f"shape must be N,D,H,C with N >= 2, C >= 2 and D, H >= 1, got {shape}")
+        raise ProbeError(f"shape must be N,D,H,C with N >= 2, C >= 2 and D, H >= 1, got {shape}")
+    N, D, H, C = shape
+    sizes = {"N*D": N * D, "D*H": D * H, "N*H": N * H, "H*C": H * C, "N*C": N * C}
+    too_big = {k: v for k, v in sizes.items() if v > MAX_ENTRIES}
+    if too_big:
+        worst = ", ".join(f"{k} = {v:,}" for k, v in too_big.items())
+        raise ProbeError(f"shape {','.join(map(str, shape))} is too big: each of N*D, D*H, N*H, H*C and N*C may be "
+                         f"at most {MAX_ENTRIES:,} entries (such as 1000,1000,1000,10), here {worst}")
 
 
 def make_probe(seed=0, shape=None, net=None):
@@ -94,6 +108,8 @@ def make_probe(seed=0, shape=None, net=None):
     N, D, H, C = shape or DEFAULT_SHAPE
     check_shape((N, D, H, C))
     C = 1 if net.binary else C
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ProbeError(f"seed must be an integer with 0 <= seed < 2**32, got {seed!r}")
     rng = np.random.default_rng(seed)
     isolable = N <= min(D, H) + 1
     for _ in range(50):
@@ -109,7 +125,8 @@ def make_probe(seed=0, shape=None, net=None):
         probe = _with_reference(X, y, params, seed, isolable, net)
         if _acceptable(probe) or N > D + 1:
             return probe
-    raise RuntimeError(f"could not draw a probe for shape {(N, D, H, C)} with seed {seed}")
+    raise ProbeError(f"no probe without a ReLU kink in reach at shape {N},{D},{H},{C} with seed {seed}: "
+                     "take more hidden units (H) or another seed")
 
 
 def draw_labels(rng, N, C):

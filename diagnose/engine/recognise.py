@@ -12,6 +12,7 @@ import numpy as np
 from core.family import Net
 from diagnose.engine.member import BINARY, nearest, nearest_by_grads
 from diagnose.engine.probe import make_probe
+from diagnose.engine.stages.shapes import log_eps_of
 from diagnose.engine.stages.context import Context
 from diagnose.engine.subject import SubjectFailed
 
@@ -62,6 +63,8 @@ def recognise(subject, seed, shape, net, observe):
         match = nearest(loss, ctx.probe) if loss is not None else None
         if match is not None and match.exact:
             return adopt(ctx, match.net, "recognised from the loss", match), None
+        if probe_net is None and loss is not None and log_eps_of(ctx.probe, loss):  # -mean log(p_y + eps)
+            return adopt(ctx, Net(), "recognised from the loss", match), None
         tried.append((ctx, failed, match))
     return by_gradients(tried)
 

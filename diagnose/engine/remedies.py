@@ -117,8 +117,12 @@ TERMS = {
     "grads_nonfinite": _t("a gradient holds NaN or inf at a moderate probe",
                           "look for a division by zero, a log(0) or an overflow in backward"),
     # -- cautions ---------------------------------------------------------------------------------
+    "log_eps": _t("an epsilon inside the log large enough to move the loss",
+                  "keep the epsilon at 1e-12 or below, or compute log-softmax directly", 5, FORWARD, caution=True),
     "grads_as_lists": _t("gradients returned as Python lists",
                          "return numpy arrays: `W -= lr * dW` fails on a list", caution=True),
+    "loss_shape": _t("the loss is a one-number array, not a scalar", "return a float: loss.item() or float(loss)",
+                     0, FORWARD, caution=True),
     "loss_is_sum": _t("the loss is summed over the batch, and the gradients are those of the sum",
                       "use the mean (divide loss and dZ2 by N), or a learning rate N times smaller", 1, FORWARD,
                       caution=True),

@@ -77,11 +77,10 @@ def head_lines(report):
     return lines
 
 
-def remedy_line(fault, tensors=()):
+def remedy_line(report, fault):
     """'  id (in backward, dW1): the fix' for the fix and caution sections."""
-    t = term(fault)
-    where = t.where + "".join(f", d{name}" for name in tensors)
-    return f"  {fault} (in {where}): {t.fix}"
+    where = report.function_of(fault) + "".join(f", d{name}" for name in report.tensors_of(fault))
+    return f"  {fault} (in {where}): {term(fault).fix}"
 
 
 def render_report(report, reveal=True):
@@ -102,8 +101,8 @@ def render_report(report, reveal=True):
         lines.append(f"note: {note}")
     if reveal and report.faults:
         lines.append("fix:")
-        lines += [remedy_line(fault, report.tensors_of(fault)) for fault in report.faults]
+        lines += [remedy_line(report, fault) for fault in report.faults]
     if reveal and report.cautions:
         lines.append("caution:" if len(report.cautions) == 1 else "cautions:")
-        lines += [remedy_line(c.id) for c in report.cautions]
+        lines += [remedy_line(report, c.id) for c in report.cautions]
     return "\n".join(lines) + "\n"

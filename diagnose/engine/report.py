@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from diagnose.engine.findings import ERROR, HEALTHY, UNKNOWN, Caution, Failure, Finding, Stage, TensorCheck
-from diagnose.engine.remedies import family_label, remedy, term
+from diagnose.engine.remedies import BACKWARD, FORWARD, family_label, remedy, term
 from diagnose.engine.render import render_report
 
 
@@ -44,6 +44,11 @@ class Report:
     net: str | None = None  # the member of the net family judged, e.g. "tanh,sigmoid_bce" (core.family spec)
     net_basis: str = ""  # "recognised from the loss", "given", "gradients", "nearest" or "default"
     cautions: tuple = ()  # Caution records: right on ordinary inputs, but fragile; never change the verdict
+    functions: tuple = (FORWARD, BACKWARD)  # the subject's own names for its forward and backward parts
+
+    def function_of(self, fault_id):
+        """The subject's function a fault or caution is in (its forward or its backward part)."""
+        return self.functions[0] if term(fault_id).where == FORWARD else self.functions[1]
 
     @property
     def errors(self):
@@ -71,7 +76,7 @@ class Report:
         if not self.faults:
             return None
         fault = self.faults[0]
-        return {"function": term(fault).where, "tensors": list(self.tensors_of(fault))}
+        return {"function": self.function_of(fault), "tensors": list(self.tensors_of(fault))}
 
     def tensors_of(self, fault):
         """The tensors the findings naming `fault` are about; () when they are not about some of them."""
@@ -86,6 +91,7 @@ class Report:
             "families": {fault: family_label(fault) for fault in self.faults},
             "blame": self.blame,
             "cautions": [c.to_dict() for c in self.cautions],
+            "functions": list(self.functions),
             "stage": self.stage,
             "errors": self.errors,
             "ratios": self.ratios,
@@ -124,6 +130,7 @@ class Report:
             net=doc.get("net"),
             net_basis=doc.get("net_basis", ""),
             cautions=tuple(Caution.from_dict(c) for c in doc.get("cautions", ())),
+            functions=tuple(doc.get("functions", (FORWARD, BACKWARD))),
         )
 
     def text(self):

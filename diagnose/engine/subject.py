@@ -49,6 +49,18 @@ class Subject:
         self.forward_calls = 0
         self.stage = "setup"
 
+    @property
+    def forward_name(self):
+        """The call that computes the loss: forward_loss, or the fused call (loss_and_grads, TwoLayerNet.loss)."""
+        return "forward_loss" if self.split else getattr(self.impl, "call_name", "loss_and_grads")
+
+    @property
+    def functions(self):
+        """The subject's own names for its forward and backward parts, as the report words them."""
+        if self.split:
+            return ("forward_loss", "backward")
+        return (f"the forward part of {self.forward_name}", f"the backward part of {self.forward_name}")
+
     @classmethod
     def of(cls, impl):
         """impl itself if it is already a Subject (its call count goes on), else a new one."""

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from diagnose.engine.probe import Probe
-from diagnose.engine.subject import Subject
+from diagnose.engine.subject import Subject, SubjectFailed
 
 
 class Halt(Exception):
@@ -34,6 +34,8 @@ class Context:
     match_tol: float = 1e-6  # tolerance for exact identities (least squares, masks)
     loss_ratio: float | None = None  # subject loss / reference loss
     loss_is_net: bool = False  # the loss equals the net's mean cross-entropy on the probe
+    eps_tol: float = 0.0  # relative error an epsilon inside the subject's log explains (0: none seen)
+    loss_shape: tuple | None = None  # the shape of a one-number array loss
     loss_summed: bool = False  # the loss is N times the mean: a sum over the batch
     input_changes: list = field(default_factory=list)  # (path, how) of X, y, params edited by the forward pass
     checks: dict = field(default_factory=dict)  # tensor -> TensorCheck
@@ -55,7 +57,16 @@ class Context:
         """The subject's loss at params (on the probe's data unless X, y given), as a float."""
         X = self.probe.X if X is None else X
         y = self.probe.y if y is None else y
-        return float(np.asarray(self.subject.loss(X.copy(), y.copy(), params), dtype=np.float64))
+        return self.as_loss(self.subject.loss(X.copy(), y.copy(), params))
+
+    def as_loss(self, value):
+        """A loss the subject returned, as a float; one that is no real number ends the diagnosis as its failure."""
+        try:
+            return float(np.asarray(value, dtype=np.float64).reshape(()))
+        except (TypeError, ValueError):
+            raise SubjectFailed(self.subject.stage, self.subject.forward_name,
+                                f"returned a loss that is no real scalar: {type(value).__name__} "
+                                f"{str(value)[:60]}", ()) from None
 
     @property
     def failing(self):

@@ -38,11 +38,11 @@ def ratio_of(analytic, numeric, ctx):
     scale = np.abs(numeric).max()
     if scale == 0:
         return None, False
-    with np.errstate(divide="ignore", invalid="ignore"):  # a direction with no numeric change: no constant ratio
-        r = analytic / numeric
-        spread = np.abs(r - r.mean()).max() / max(abs(r.mean()), 1e-12)
-    noise_free = np.abs(numeric).min() > 1e-3 * scale
-    return float(r.mean()), bool(noise_free and (spread < 10 * ctx.match_tol or np.all(analytic == 0)))
+    if np.abs(numeric).min() <= 1e-3 * scale:  # a direction almost orthogonal to the gradient: no ratio to read
+        return float(np.vdot(analytic, numeric) / np.vdot(numeric, numeric)), False  # the least-squares ratio
+    r = analytic / numeric
+    spread = np.abs(r - r.mean()).max() / max(abs(r.mean()), 1e-12)
+    return float(r.mean()), bool(spread < 10 * ctx.match_tol or np.all(analytic == 0))
 
 
 def ratio_tol(ctx):
@@ -59,19 +59,31 @@ def name_ratio(c, N, tol=1e-3):
 
 
 def follows_n(ctx, names, label):
-    """Probe again with half the batch: does the ratio become N' (or 1/N') too?"""
+    """Probe again at another batch size N': does the ratio become N' (or 1/N') too?
+
+    N' is half the batch, or at N = 2 the batch twice over (the mean loss is the same, a
+    missing /N doubles): a ratio of 2 at N = 2 is then told from N.
+    """
     N = ctx.probe.X.shape[0]
-    n2 = max(2, N // 2)
-    X2, y2 = ctx.probe.X[:n2].copy(), ctx.probe.y[:n2].copy()
+    n2 = N // 2 if N >= 4 else 2 * N
+    X2, y2 = np.resize(ctx.probe.X, (n2, ctx.probe.X.shape[1])), np.resize(ctx.probe.y, n2)  # rows cycle
     _, grads, _ = ctx.subject.loss_and_grads(X2.copy(), y2.copy(), ctx.probe.fresh_params())
     want = n2 if label == "N" else 1 / n2
     seen = []
     for name in names:
         v = directions(ctx.probe.seed + 2, name, ctx.probe.params[name].shape, k=1)[0]
-        g = np.asarray(grads[name], dtype=np.float64).reshape(v.shape)
-        seen.append(float(np.vdot(g, v)) / along(ctx, {name: v}, ctx.h, X2, y2))
+        g = usable(grads, name, v.shape)
+        seen.append(float("nan") if g is None else float(np.vdot(g, v)) / along(ctx, {name: v}, ctx.h, X2, y2))
     ok = all(abs(r - want) <= ratio_tol(ctx) * max(1, want) for r in seen)
     return n2, seen, ok
+
+
+def usable(grads, name, shape):
+    """grads[name] as float64 of this shape, or None when the second call returned something else."""
+    try:
+        return np.asarray(grads[name], dtype=np.float64).reshape(shape)
+    except (TypeError, KeyError, ValueError, IndexError):
+        return None
 
 
 def explain_constant(ctx, label, names, local=True):
@@ -139,7 +151,8 @@ def run(ctx):
         worst = max(c.rel_error for c in ctx.checks.values())
         every = "every gradient matches" if len(ctx.checks) == len(PARAM_KEYS) else (
             f"d{', d'.join(ctx.checks)} {'matches' if len(ctx.checks) == 1 else 'match'}")
-        findings = [Finding(S, True, f"{every} central differences (worst relative error {worst:.1e})")]
+        own = "" if ctx.loss_is_net else " of the subject's own loss"
+        findings = [Finding(S, True, f"{every} central differences{own} (worst relative error {worst:.1e})")]
         if ctx.loss_summed:
             N = ctx.probe.X.shape[0]
             findings.append(Finding(S, True, f"the gradients are those of the summed loss, N = {N} times the mean",
@@ -147,12 +160,15 @@ def run(ctx):
                                     caution="loss_is_sum"))
         return findings
     N = ctx.probe.X.shape[0]
-    groups, noisy = {}, []
+    groups, noisy, eps_noise = {}, [], []
     for name in failing:
         check = ctx.checks[name]
         if ctx.low_precision and check.ratio is not None and abs(check.ratio - 1) < 0.05:
             noisy.append(name)  # rounding noise of a float32 loss, already named by the precision stage
             ctx.explained[name] = "float32"
+        elif check.rel_error is not None and check.rel_error <= ctx.eps_tol:
+            eps_noise.append(name)  # the epsilon in the subject's log, already a caution in stage 1
+            ctx.explained[name] = "log_eps"
         elif check.constant and abs(check.ratio - 1) > 1e-3:  # a ratio of 1.0000x is no factor
             groups.setdefault(name_ratio(check.ratio, N, ratio_tol(ctx)) or f"{check.ratio:.4g}", []).append(name)
     for label, names in list(groups.items()):
@@ -164,12 +180,17 @@ def run(ctx):
     findings = []
     if noisy:
         findings.append(Finding(S, True, f"{', '.join(noisy)} agree to within float32 rounding (ratio within 5% of 1)"))
-    local = all(name in noisy or any(name in names for names in groups.values()) for name in failing)
+    if eps_noise:
+        worst = max(ctx.checks[name].rel_error for name in eps_noise)
+        findings.append(Finding(S, True, f"{', '.join(eps_noise)} agree to within what the epsilon in the log "
+                                         f"explains (relative error up to {worst:.1e})"))
+    local = all(name in noisy + eps_noise or any(name in names for names in groups.values()) for name in failing)
     for label, names in groups.items():
         findings += explain_constant(ctx, label, names, local)
     rest = [name for name in failing if name not in ctx.explained]
     if rest:
         worst = ", ".join(f"{name} {ctx.checks[name].rel_error:.1e}" for name in rest)
-        findings.append(Finding(S, False, f"no constant ratio on {', '.join(rest)} (relative error {worst})",
-                                "the fault is inside a layer: isolate it"))
+        meaning = ("the fault is inside a layer: isolate it" if ctx.loss_is_net else
+                   "backward is not the gradient of the subject's own loss either")
+        findings.append(Finding(S, False, f"no constant ratio on {', '.join(rest)} (relative error {worst})", meaning))
     return findings

@@ -10,6 +10,7 @@ import numpy as np
 from diagnose.engine.findings import Finding, Stage
 from diagnose.engine.member import derivatives, dz2_words, wrong_dZ2s
 from diagnose.engine.stages.compare import close, scale_between
+from diagnose.engine.stages.shapes import named
 
 S = Stage.ISOLATION
 
@@ -169,6 +170,13 @@ def fallback(ctx):
     findings = []
     if "W2" in ctx.unexplained and close(g["W2"], probe.Z1.T @ dZ2, ctx.match_tol):
         findings.append(USES_Z1)
+    elif {"W2", "b2"} & set(ctx.unexplained):
+        wrong = [k for k, want in (("W2", probe.A1.T @ dZ2), ("b2", dZ2.sum(axis=0)))
+                 if k in g and not close(g[k], want, ctx.match_tol)]
+        findings.append(Finding(S, False, f"{named(wrong, 'matches', 'match')} no layer-2 product of the "
+                                          "reference dZ2 (A1^T dZ2, the batch sum of dZ2)",
+                                "layer 2's own product or sum is wrong, or dZ2 itself", "layer2_wrong",
+                                tensors=tuple(wrong)))
     if not {"W1", "b1"} & set(ctx.unexplained) or "W1" not in g or "b1" not in g:
         return findings
     dA1 = dZ2 @ probe.params["W2"].T
@@ -192,6 +200,7 @@ def run(ctx):
         ctx.skipped.append("layer isolation: every gradient matches the subject's own loss, which is not the net's "
                            "mean cross-entropy, so the net's dZ2 is no yardstick for backward")
         return []
+    ctx.match_tol = max(ctx.match_tol, ctx.eps_tol)  # an epsilon in the log moves dZ2 by up to eps / p_y
     findings = unscale(ctx)
     if not ctx.probe.isolable:
         N, D, H, _ = ctx.probe.shape

@@ -62,8 +62,9 @@ def param_findings(ctx, changed):
         name = path.split("'")[1]
         lr = step_size(ctx, name, before[path], after[path])
         parts.append(f"{name} {how}" + (f", exactly -{lr:.3g} x its gradient" if lr else ""))
-    return [Finding(S, False, "backward changed the params: " + "; ".join(parts),
-                    "an SGD update runs inside backward, before any gradient check sees the params "
+    call = "backward" if ctx.subject.split else ctx.subject.forward_name
+    return [Finding(S, False, f"{call} changed the params: " + "; ".join(parts),
+                    f"an SGD update runs inside {call}, before any gradient check sees the params "
                     "(the returned gradients are judged at the params as they were)", "update_before_check")]
 
 
@@ -99,7 +100,7 @@ def cache_findings(ctx, changed):
 
 def input_findings(ctx):
     """The forward pass (or a fused call) edited X, y or the params it was given."""
-    call = "forward_loss" if ctx.subject.split else "loss_and_grads"
+    call = ctx.subject.forward_name
     what = "; ".join(f"{path} {how}" for path, how in ctx.input_changes)
     return [Finding(S, False, f"{call} changed its inputs: {what}",
                     "the caller's data is edited in place (X *= 2 writes into the caller's X; X = X * 2 does not)",
@@ -124,7 +125,8 @@ def run(ctx):
                                 "the data itself is edited in place", "inputs_modified"))
     findings += second_call_findings(ctx, bool(by_kind["cache"]))
     if not findings:
-        findings.append(Finding(S, True, "backward changed nothing it was given"))
+        findings.append(Finding(S, True, f"{'backward' if ctx.subject.split else ctx.subject.forward_name} "
+                                         "changed nothing it was given"))
     return findings
 
 
@@ -137,7 +139,8 @@ def second_call_findings(ctx, cache_changed):
     differing = [k for k in ctx.grads if not same(first[k], second.get(k))]
     if not differing:
         return [Finding(S, True, "a second call on the same inputs returned identical gradients")]
-    seen = f"a second backward on the same cache returned different {', '.join('d' + k for k in differing)}"
+    again = "a second backward on the same cache" if ctx.subject.split else "a second call on the same inputs"
+    seen = f"{again} returned different {', '.join('d' + k for k in differing)}"
     if cache_changed:
         return [Finding(S, False, seen, "a consequence of the cache written in place")]
     return [Finding(S, False, seen, "the gradients depend on something besides the cache and the params",

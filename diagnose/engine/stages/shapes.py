@@ -69,9 +69,14 @@ def loss_value(ctx):
     if loss is not None and np.iscomplexobj(loss) and loss.ndim == 0:
         return None, Finding(S, False, f"the loss is {complex(loss)!r}, a complex number ({loss.dtype})",
                              "a complex loss has no gradient check: some array in forward is complex", "loss_complex")
+    if loss is not None and loss.ndim > 0 and loss.size == 1 and np.issubdtype(loss.dtype, np.number):
+        ctx.loss_shape = loss.shape  # one number in an array: usable, a caution
+        loss = loss.reshape(())
     if loss is None or loss.ndim != 0 or not np.issubdtype(loss.dtype, np.number):
         seen = f"the loss has shape {loss.shape} ({loss.dtype})" if loss is not None else f"the loss is {describe(raw)}"
-        return None, Finding(S, False, seen + ", not a real scalar", "forward must return one number", "loss_not_scalar")
+        meaning = ("a dict where the loss should be: return the pair in the order (loss, grads)"
+                   if isinstance(raw, dict) else "the loss must be one real number")
+        return None, Finding(S, False, seen + ", not a real scalar", meaning, "loss_not_scalar")
     if not np.isfinite(loss):
         return None, Finding(S, False, f"the loss at a moderate probe is {float(loss)}",
                              "a division by zero or an overflow in the forward pass", "loss_nonfinite")
@@ -113,6 +118,26 @@ def member_patterns(probe):
              scale * np.sum(y * np.logaddexp(0, -z)))]  # -sum y log s(z)
 
 
+def log_eps_of(probe, loss):
+    """The epsilon e with loss = -mean log(p_y + e), when e is a round 1, 2 or 5 x 10^-k in [1e-9, 1e-3]; else None.
+
+    An epsilon inside the log lowers the loss a little; solving for it, and asking for a
+    round value people write, tells it apart from a loss that is wrong in another way.
+    """
+    N = probe.X.shape[0]
+    p_y = probe.P[np.arange(N), probe.y]
+    lo, hi = -16.0, -1.0  # log10 of epsilon; -mean log(p_y + e) falls as e grows
+    if not -np.mean(np.log(p_y + 10**hi)) <= loss < probe.loss:
+        return None
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if -np.mean(np.log(p_y + 10**mid)) > loss else (lo, mid)
+    eps = 10 ** ((lo + hi) / 2)
+    mantissa = eps / 10 ** np.floor(np.log10(eps))
+    round_value = any(abs(mantissa - m) < 1e-3 * m for m in (1, 2, 5, 10))
+    return float(eps) if round_value and 1e-9 * 0.999 <= eps <= 1e-3 * 1.001 else None
+
+
 PATTERN_MEANINGS = {
     "bce_no_one_minus_y": "the examples with y = 0 add nothing to the loss: -[y log s + (1 - y) log(1 - s)] "
                           "has two terms",
@@ -126,27 +151,49 @@ def check_loss(ctx):
     loss, unusable = loss_value(ctx)
     if unusable:
         return [unusable]
+    findings = [] if ctx.loss_shape is None else [
+        Finding(S, True, f"the loss is an array of shape {ctx.loss_shape} holding one number",
+                "usable, but `loss < best` or a print of it gives an array: return a float", caution="loss_shape")]
+    return findings + compare_loss(ctx, loss)
+
+
+def compare_loss(ctx, loss):
+    """The loss against the member's (the net's mean cross-entropy by default): equal, a sum, or a forward fault."""
     probe = ctx.probe
     ref, N = probe.loss, probe.X.shape[0]
     ctx.loss, ctx.loss_ratio = loss, loss / probe.mean_loss  # against the mean over N, whatever the convention
-    tol = 1e-4 if low_precision(ctx.loss_dtype) else 1e-5  # an epsilon such as log(P + 1e-8) is no fault
+    tol = 1e-5  # an epsilon such as log(P + 1e-8) is no fault
+    if low_precision(ctx.loss_dtype):  # float32: 1e-4; float16 rounds the loss itself to ~1e-3
+        tol = max(1e-4, 10 * float(np.finfo(ctx.loss_dtype).eps))
     words = loss_words(probe.net)
     seen = f"the loss is {loss:.6g} where {words} of the net on the probe is {ref:.6g}"
-    if abs(loss / ref - 1) < tol:
+    softmax_mean = probe.net.head == "softmax_ce" and probe.net.convention == "mean"
+    eps = None if ctx.input_changes or not softmax_mean else log_eps_of(probe, loss)
+    if eps:  # the gradient check then tolerates what the epsilon explains, and only that
+        p_min = float(probe.P[np.arange(N), probe.y].min())
+        ctx.eps_tol = 10 * eps / p_min  # the gradient moves by up to eps / p_y
+        eps_caution = Finding(S, True, f"{seen}: it equals -mean log(p_y + {eps:.0e}), an epsilon inside the log",
+                              f"right, but the epsilon moves the loss and its gradient by up to {eps / p_min:.0e} "
+                              "relative", caution="log_eps")
+    if abs(loss / ref - 1) < tol or eps:
         ctx.loss_is_net = True
         ctx.loss_summed = probe.net.convention == "sum"  # recognised as the sum: the gradient check says of what
-        return [Finding(S, True, f"the loss {loss:.6g} is a finite scalar and equals {words}")]
+        kind = "a finite number" if ctx.loss_shape else "a finite scalar"
+        if eps and eps / p_min >= 1e-5:  # an effect the gradient check can see: say where it comes from
+            return [eps_caution]
+        return [Finding(S, True, f"the loss {loss:.6g} is {kind} and equals {words}")]
     if probe.net.convention == "mean" and abs(ctx.loss_ratio - N) < N * tol:
         ctx.loss_summed = True
         return [Finding(S, True, f"{seen}: N = {N} times it, the sum over the batch (the gradient check "
                                  "tells whether the gradients are those of the sum)")]
+    ratio = f" (ratio {loss / ref:.4f})"
     if ctx.input_changes:
-        return [Finding(S, False, f"{seen} (ratio {loss / ref:.4f})",
-                        "forward_loss edited its own inputs (see purity), so it computed another loss")]
+        return [Finding(S, False, seen + ratio,
+                        f"{ctx.subject.forward_name} edited its own inputs (see purity), so it computed another loss")]
     for fault, observed, pattern in forward_patterns(probe):
         if abs(loss / pattern - 1) < tol:
             return [Finding(S, False, f"{seen}; {observed}", PATTERN_MEANINGS[fault], fault)]
-    seen += f" (ratio {loss / ref:.4f})"
+    seen += ratio
     match = ctx.loss_match
     if ctx.net_basis in ("gradients", "nearest", "default") and match is not None:
         seen += (f"; no member of the net family has this loss: the nearest is {match.net} ({match.net.describe()}) "

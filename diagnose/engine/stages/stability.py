@@ -33,7 +33,7 @@ def shift_finding(ctx):
     """Loss and gradients with every logit shifted by +1000."""
     params = ctx.params_with("b2", SHIFT)
     loss, grads, _ = ctx.subject.loss_and_grads(ctx.probe.X.copy(), ctx.probe.y.copy(), params)
-    loss = float(np.asarray(loss, dtype=np.float64))
+    loss = ctx.as_loss(loss)
     same_loss = np.isfinite(loss) and abs(loss - ctx.loss) <= 10 * ctx.match_tol * max(1.0, abs(ctx.loss))
     differing = grads_agree(ctx, grads) if isinstance(grads, dict) else list(ctx.grads)
     if same_loss and not differing:

@@ -1,0 +1,55 @@
+"""Option types and the command group shared by every command: values checked at the door.
+
+A bad value is a usage error in one line (exit 2); with `--json` every error, usage or
+not, is one JSON document on stdout, `{"error": {"kind", "message"}}`, with the same exit code.
+"""
+import json
+
+import click
+
+SEED = click.IntRange(0, 2**32 - 1)  # numpy's default_rng takes any int, but the CLI promises 0 <= seed < 2**32
+
+
+class Ids(click.Choice):
+    """A choice of ids in any case (MISSING_DIV_N, dw2_transposed); errors list them as spelled."""
+
+    def __init__(self, ids):
+        super().__init__(list(ids), case_sensitive=False)
+
+    def get_invalid_choice_message(self, value, ctx):
+        return f"{value!r} is not one of {', '.join(map(repr, self.choices))}."
+
+
+def error_document(kind, message):
+    """The JSON document of an error: kind is 'usage', 'subject' or 'internal'."""
+    return {"error": {"kind": kind, "message": message}}
+
+
+def emit_json(doc):
+    """Print one JSON document on stdout."""
+    click.echo(json.dumps(doc, indent=2))
+
+
+class Commands(click.Group):
+    """The `diagnose` group: usage errors in one line, and as JSON documents under --json."""
+
+    def invoke(self, ctx):
+        as_json = "--json" in ctx.args
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            if as_json:
+                emit_json(error_document("usage", exc.format_message()))
+                raise SystemExit(exc.exit_code) from None
+            exc.ctx = None  # click prints the usage text only when the error carries a context
+            raise
+        except click.ClickException as exc:
+            if as_json:
+                emit_json(error_document("subject" if exc.exit_code == 1 else "usage", exc.format_message()))
+                raise SystemExit(exc.exit_code) from None
+            raise
+        except Exception as exc:  # noqa: BLE001 -- our own bug: under --json it is still one document
+            if not as_json:
+                raise
+            emit_json(error_document("internal", f"{type(exc).__name__}: {exc} (a bug in diagnose: please report it)"))
+            raise SystemExit(1) from None
