@@ -204,3 +204,23 @@ def test_default_member_reports_are_unchanged_in_shape():
 def test_readme_members_table_is_regenerated_exactly():
     readme = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert members_markdown(range(20)) in readme
+
+
+@pytest.mark.parametrize("spec", ["leaky_relu:0.02,softmax_ce", "leaky_relu:0.37,sigmoid_bce",
+                                  "leaky_relu:0.15,sigmoid_mse,sum"])
+def test_a_leaky_slope_off_the_list_is_solved_for_and_confirmed_by_the_gradients(spec):
+    reports = [diagnose(family.member(spec), seed=s) for s in range(5)]
+    assert [(r.verdict, r.net, r.net_basis) for r in reports] == [("healthy", spec, "recognised from the loss")] * 5
+    assert max(r.forward_calls for r in reports) <= 44
+
+
+def test_a_solved_slope_with_wrong_gradients_is_not_taken_for_that_member():
+    class SlopeMismatch:  # loss with slope 0.02, gradients with 0.04: no member has both
+        def forward_loss(self, X, y, params):
+            return family.forward_loss(X, y, params, "leaky_relu:0.02,softmax_ce")
+
+        def backward(self, cache, params):
+            return family.backward(cache, params, "leaky_relu:0.04,softmax_ce")
+
+    report = diagnose(SlopeMismatch())
+    assert report.verdict != "healthy" and report.net != "leaky_relu:0.02,softmax_ce"

@@ -68,6 +68,30 @@ def nearest(loss, probe):
     return best
 
 
+def solved_slopes(loss, probe):
+    """Leaky members whose slope, solved on [0, 1) by bisection, gives exactly `loss`: a slope not in SLOPES.
+
+    A solved slope only counts once the subject's gradients are that member's too (recognise.py).
+    """
+    X, y, params = probe.X, probe.y, probe.params
+    Z1 = X @ params["W1"] + params["b1"]
+    alphas = np.linspace(0.0, 0.99, 100)
+    for net in candidates(probe.net.binary):
+        if net.act != "leaky_relu" or net.alpha != LEAKY_ALPHA:
+            continue  # one (head, convention) each
+
+        def gap(alpha, net=net):
+            Z2 = ACTIVATIONS["leaky_relu"][0](Z1, alpha) @ params["W2"] + params["b2"]
+            return family.convention_scale(net.convention, *Z2.shape) * family.HEADS[net.head][0](Z2, y) - loss
+        gaps = [gap(a) for a in alphas]
+        for lo, hi, g_lo, g_hi in zip(alphas, alphas[1:], gaps, gaps[1:]):
+            if g_lo * g_hi <= 0:
+                for _ in range(60):  # bisection to ~1e-20
+                    mid = (lo + hi) / 2
+                    lo, hi, g_lo = (mid, hi, gap(mid)) if g_lo * gap(mid) > 0 else (lo, mid, g_lo)
+                yield Net("leaky_relu", net.head, float(round((lo + hi) / 2, 12)), net.convention)
+
+
 def nearest_by_grads(grads, probe):
     """(distance, member) of the candidate whose reference gradients are nearest the subject's: the relative
     norm of the difference over all tensors (inf when a shape differs). A convention only scales a member's
@@ -79,15 +103,19 @@ def nearest_by_grads(grads, probe):
     for i, net in enumerate(candidates(probe.net.binary)):
         key = (net.act, net.alpha, net.head)
         if key not in refs:
-            mean = Net(net.act, net.head, net.alpha)
-            _, cache = family.forward_loss(probe.X, probe.y, probe.params, mean)
-            refs[key] = family.backward(cache, probe.params, mean)
+            refs[key] = reference_grads(probe, Net(net.act, net.head, net.alpha))
         C = probe.params["W2"].shape[1]
         k = family.convention_scale(net.convention, N, C) * N  # this convention's factor over the mean's
         distance = scaled_distance(grads, refs[key], k)
         if best is None or distance < best[0]:
             best = (distance, net)
     return best
+
+
+def reference_grads(probe, net):
+    """Member `net`'s gradients on the probe."""
+    _, cache = family.forward_loss(probe.X, probe.y, probe.params, net)
+    return family.backward(cache, probe.params, net)
 
 
 def scaled_distance(grads, ref, k):

@@ -10,7 +10,7 @@ finding then says which member's loss is nearest, and how far.
 import numpy as np
 
 from core.family import Net
-from diagnose.engine.member import BINARY, nearest, nearest_by_grads
+from diagnose.engine.member import BINARY, nearest, nearest_by_grads, reference_grads, scaled_distance, solved_slopes
 from diagnose.engine.probe import make_probe
 from diagnose.engine.stages.shapes import log_eps_of
 from diagnose.engine.stages.context import Context
@@ -74,6 +74,11 @@ def by_gradients(tried):
     default net on the multiclass observation, else the binary member nearest by gradients, else the failure."""
     (multi, multi_failed, multi_match), (binary, _, binary_match) = tried
     usable = [(ctx, match) for ctx, match in ((multi, multi_match), (binary, binary_match)) if match is not None]
+    for ctx, match in usable:  # a leaky slope off the list: its loss and its gradients both equal the subject's
+        for net in solved_slopes(scalar_loss(ctx), ctx.probe):
+            if isinstance(ctx.grads_raw, dict) and scaled_distance(ctx.grads_raw, reference_grads(ctx.probe, net),
+                                                                   1.0) < GRADS_EXACT:
+                return adopt(ctx, net, "recognised from the loss", match), None
     for ctx, match in usable:
         distance, net = nearest_by_grads(ctx.grads_raw, ctx.probe)
         if distance < GRADS_EXACT:
