@@ -87,7 +87,8 @@ def test_with_json_a_file_that_loops_is_a_subject_error_document(tmp_path):
     path.write_text("while True:\n    pass\n", encoding="utf-8")
     result = invoke("check", path, "--json", "--timeout", "1")
     doc = json.loads(result.stdout)
-    assert result.exit_code == 1 and doc["error"]["kind"] == "subject" and "did not finish in 1 s" in doc["error"]["message"]
+    assert result.exit_code == 1 and doc["error"]["kind"] == "subject"
+    assert "did not finish in 1 s" in doc["error"]["message"]
 
 
 def test_with_json_an_internal_error_is_a_document_too(monkeypatch):
@@ -104,8 +105,8 @@ def test_with_json_an_internal_error_is_a_document_too(monkeypatch):
     assert doc["error"]["message"].startswith("ZeroDivisionError: oops")
 
 
-@pytest.mark.parametrize("spelled, canonical", [("MISSING_DIV_N", "missing_div_n"), ("dw2_TRANSPOSED", "dW2_transposed"),
-                                                ("Core", "core")])
+@pytest.mark.parametrize("spelled, canonical", [
+    ("MISSING_DIV_N", "missing_div_n"), ("dw2_TRANSPOSED", "dW2_transposed"), ("Core", "core")])
 def test_bug_ids_are_case_insensitive(spelled, canonical):
     result = invoke("run", "--bug", spelled)
     assert result.exit_code == 0 and f"injected: {canonical}" in result.stdout

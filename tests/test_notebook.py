@@ -5,6 +5,7 @@ import struct
 import subprocess
 import types
 import zlib
+from html import escape
 
 import numpy as np
 import pytest
@@ -39,7 +40,8 @@ class InMemoryNet:
 def test_report_html_has_the_verdict_every_stage_and_every_tensor_row():
     report = diagnose(bugs.make_mutant(bugs.get("missing_div_n")))
     html = report._repr_html_()
-    assert "<h3>verdict: missing_div_n — dZ2 is not divided by N</h3>" in html
+    head = report.text().splitlines()[0]
+    assert head.startswith("verdict: missing_div_n — ") and f"<h3>{escape(head)}</h3>" in html
     for number, stage in enumerate(["shapes and types", "purity", "stability", "precision", "gradient check",
                                     "layer isolation"], 1):
         assert f">{number}</td><td" in html and f">{stage}</td>" in html
@@ -56,6 +58,14 @@ def test_report_html_escapes_what_the_subject_said():
     html = failed._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
     assert "&lt;b&gt;line&lt;/b&gt;" in html
+
+
+def test_report_html_shows_a_caution_apart_from_the_faults():
+    report = diagnose(bugs.make_mutant(bugs.get("log_no_eps")))
+    html = report._repr_html_()
+    assert report.verdict == "healthy" and [c.id for c in report.cautions] == ["log_no_eps"]
+    assert "<h3>verdict: healthy (1 caution)</h3>" in html
+    assert "=&gt; caution:" in html and "<li><b>log_no_eps</b>" in html and "fix:" not in html
 
 
 def test_plain_repr_of_a_report_stays_one_short_line():

@@ -99,7 +99,8 @@ def regenerate():
                 out = GENERATORS[key](pathlib.Path(tmp))
             finally:
                 os.chdir(cwd)
-        text = text.replace(f"<!-- generated: {key} -->\n```\n{shown}```\n", f"<!-- generated: {key} -->\n```\n{out}```\n")
+        marker = f"<!-- generated: {key} -->\n```\n"
+        text = text.replace(f"{marker}{shown}```\n", f"{marker}{out}```\n")
     README.write_text(text)
 
 

@@ -186,7 +186,8 @@ def test_a_file_with_unusable_output_exits_1_with_the_finding_not_an_internal_er
     source = variant(LOSS_AND_GRADS, "dW2 = hidden.T.dot(dscores)", "dW2 = hidden.T.dot(dscores) + 0j")
     result = CliRunner().invoke(main, ["check", str(write(tmp_path, "net.py", source))])
     assert result.exit_code == 1
-    assert "verdict: grad_complex — a gradient is complex (other); first failing stage: shapes and types" in result.stdout
+    head = "verdict: grad_complex — a gradient is complex (other); first failing stage: shapes and types"
+    assert head in result.stdout
     assert "bug in diagnose" not in result.output
 
 
@@ -212,8 +213,9 @@ BLAME = [
                            "probs = np.exp(scores) / np.sum(np.exp(scores), axis=0, keepdims=True)")},
      "softmax_wrong_axis", {"function": 0, "tensors": []},
      "it equals the cross-entropy of a softmax normalised over axis 0"),
-    ("labels_as_a_column", {"split": ("    batch = len(y)\n    loss", "    batch = len(y)\n    y = y.reshape(-1, 1)\n    loss"),
-                            "loss_and_grads": ("    n = X.shape[0]\n", "    n = X.shape[0]\n    y = y.reshape(-1, 1)\n")},
+    ("labels_as_a_column", {
+        "split": ("    batch = len(y)\n    loss", "    batch = len(y)\n    y = y.reshape(-1, 1)\n    loss"),
+        "loss_and_grads": ("    n = X.shape[0]\n", "    n = X.shape[0]\n    y = y.reshape(-1, 1)\n")},
      "labels_n1", {"function": 0, "tensors": []},
      "of -log P[i, y_j] over all N x N pairs"),
     ("loss_scaled", {"split": ("loss = -np.log(probs[np.arange(batch), y]).mean()",
@@ -222,8 +224,10 @@ BLAME = [
                                         "loss = 1.1 * np.sum(-np.log(probs[range(n), y])) / n")},
      "forward_wrong", {"function": 0, "tensors": []}, "(ratio 1.1000)"),
     ("loss_summed_gradient_averaged", {
-        "split": ("loss = -np.log(probs[np.arange(batch), y]).mean()", "loss = -np.log(probs[np.arange(batch), y]).sum()"),
-        "loss_and_grads": ("loss = np.sum(-np.log(probs[range(n), y])) / n", "loss = np.sum(-np.log(probs[range(n), y]))")},
+        "split": ("loss = -np.log(probs[np.arange(batch), y]).mean()",
+                  "loss = -np.log(probs[np.arange(batch), y]).sum()"),
+        "loss_and_grads": ("loss = np.sum(-np.log(probs[range(n), y])) / n",
+                           "loss = np.sum(-np.log(probs[range(n), y]))")},
      "loss_summed", {"function": 0, "tensors": []},
      "=> it follows 1/N and the loss is N times the mean: the loss is summed [loss_summed]"),
     ("relu_times_activation", {"split": ("d_pre = d_act * (pre > 0)", "d_pre = d_act * act"),
@@ -297,7 +301,8 @@ def test_a_forward_pass_that_edits_x_is_input_mutated(style, source, find, call)
 
 
 def test_the_class_style_names_a_per_tensor_factor_too():
-    source = variant(CLASS_NET, 'grads["W1"] = X.T.dot(dz1) + 2 * reg * W1', 'grads["W1"] = 2 * X.T.dot(dz1) + 2 * reg * W1')
+    source = variant(CLASS_NET, 'grads["W1"] = X.T.dot(dz1) + 2 * reg * W1',
+                     'grads["W1"] = 2 * X.T.dot(dz1) + 2 * reg * W1')
     report = report_of(source)
     assert report.verdict == "tensor_scaled"
     assert report.blame == {"function": "the backward part of TwoLayerNet.loss", "tensors": ["W1"]}
@@ -393,3 +398,76 @@ def test_an_update_inside_a_fused_call_is_worded_with_that_call():
     assert report.verdict == "update_before_check"
     assert "   - loss_and_grads changed the params: W1 changed by up to" in report.text()
     assert "an SGD update runs inside loss_and_grads," in report.text() and "backward changed" not in report.text()
+
+
+@pytest.mark.parametrize("style, find", [("split", "logits.max(axis=1"), ("loss_and_grads", "np.max(scores")])
+def test_a_softmax_shifted_by_the_row_min_overflows_and_is_a_fault_not_a_caution(style, find):
+    report = report_of(variant(SOURCES[style], find, find.replace("max", "min")))
+    assert report.verdict == "unstable_softmax" and caution_ids(report) == []
+    assert "gives the loss nan and non-finite dW1, db1, dW2, db2" in report.text()
+
+
+def test_a_one_hot_loss_without_epsilon_gives_nan_at_saturation_but_finite_gradients_so_only_a_caution():
+    source = variant(SPLIT, "loss = -np.log(probs[np.arange(batch), y]).mean()",
+                     "loss = -(np.eye(probs.shape[1])[y] * np.log(probs)).sum() / batch")
+    report = report_of(source)
+    assert (report.verdict, caution_ids(report)) == ("healthy", ["log_no_eps"])
+    assert "gives the loss nan\n" in report.text()
+
+
+# -- every printed claim against the report's own observations, over many broken variants -----------
+
+SWAPS = [("axis=1", "axis=0"), (" + ", " - "), (" * ", " / "), (".T", ""), ("> 0", "< 0"), ("/= ", "*= "),
+         ("np.max", "np.min"), ("np.exp", "np.abs"), ("[range(n), y]", "[:, y]")]
+
+
+def broken_variants(source):
+    """The source with one line deleted, or one operator swapped, for every line where that applies."""
+    lines = source.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.strip() and not line.lstrip().startswith(("def ", "import", "return")):
+            yield "".join(lines[:i] + lines[i + 1:])
+        for a, b in SWAPS:
+            if a in line:
+                yield "".join(lines[:i] + [line.replace(a, b, 1)] + lines[i + 1:])
+
+
+def claims_hold(report):
+    """The sentences a report prints that make a claim, each checked against what it holds."""
+    text = report.text()
+    if report.verdict == "healthy":
+        assert all(f.passed for f in report.findings) and report.faults == ()
+    if "every gradient matches central differences" in text:
+        assert len(report.checks) == 4 and all(c.rel_error <= 1e-5 for c in report.checks)
+    for c in report.checks:
+        row = next(line for line in text.splitlines() if line.strip().startswith(c.name + " "))
+        assert ("(constant)" in row) == (c.ratio is not None and c.constant)
+    if "the loss and the gradients are float64" in text:
+        assert all(f.fault not in ("grad_integer", "grad_complex", "float32") for f in report.findings)
+    assert all(f"  {c.id} (in " in text for c in report.cautions)
+    assert all(f"  {fault} (in " in text for fault in report.faults)
+    if report.blame:
+        assert all(f"d{t}" in text for t in report.blame["tensors"])
+
+
+@pytest.mark.parametrize("style", ["split", "loss_and_grads"])
+def test_every_claim_a_report_prints_holds_on_broken_hand_written_code(style):
+    checked = 0
+    for source in broken_variants(SOURCES[style]):
+        try:
+            subject = module(source)
+        except SyntaxError:
+            continue
+        claims_hold(diagnose(subject, seed=1))
+        checked += 1
+    assert checked >= 20
+
+
+def test_float32_gradients_of_a_float64_loss_are_a_caution_and_a_float32_forward_stays_a_fault():
+    grads32 = report_of(variant(SPLIT, '"W1": X.T @ d_pre', '"W1": (X.T @ d_pre).astype(np.float32)'))
+    assert (grads32.verdict, caution_ids(grads32)) == ("healthy", ["log_no_eps", "grads_low_precision"])
+    assert "   - not float64: dW1 (float32), while the loss is float64; the check's relative error is" in grads32.text()
+    forward32 = report_of(variant(SPLIT, '    pre = X @ params["W1"]',
+                                  '    X = X.astype(np.float32)\n    params = {k: v.astype(np.float32) for k, v in '
+                                  'params.items()}\n    pre = X @ params["W1"]'))
+    assert forward32.verdict == "float32"

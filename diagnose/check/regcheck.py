@@ -91,7 +91,8 @@ def terms(penalty):
         if a0 is None or ar is None:
             continue
         v = directions(penalty.probe.seed + 3, name, params[name].shape, k=1)[0]
-        found.append(Term(name, penalty.along(name, v, h), float(np.vdot(ar - a0, v))))
+        with np.errstate(invalid="ignore", over="ignore"):  # inf in the subject's gradients: NaN is the evidence
+            found.append(Term(name, penalty.along(name, v, h), float(np.vdot(ar - a0, v))))
     return found, low
 
 

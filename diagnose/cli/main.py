@@ -219,7 +219,8 @@ def echo_single(file, seed, shape, as_json, limits, strict, net=None):
     exit_code = strict_exit_code(result, strict)
     if as_json:
         kind = "usage" if result.exit_code == 2 else "subject"
-        emit_json({**file_doc(result, result.path, strict), **(error_document(kind, result.error) if result.error else {})})
+        error = error_document(kind, result.error) if result.error else {}
+        emit_json({**file_doc(result, result.path, strict), **error})
     elif result.report is None:
         raise CheckError(result.error, result.exit_code)
     else:

@@ -10,7 +10,7 @@ import numpy as np
 
 from diagnose.engine.findings import Stage
 from diagnose.engine.full import AXES, EDGES, downsample
-from diagnose.engine.remedies import remedy
+from diagnose.engine.render import head_lines
 
 # one colour per decade of relative error, as the text ramp " .:-=+*#%@": pale below 1e-5, then hotter
 COLOURS = ("#ffffff", "#f0f9e8", "#ccebc5", "#a8ddb5", "#7bccc4", "#fee391", "#fec44f", "#fe9929", "#d95f0e",
@@ -28,25 +28,17 @@ def table(head, rows):
 
 
 def heading(report):
-    """The verdict line: the id, its title, and the family when the report has one."""
-    text = f"verdict: {report.verdict}"
-    if report.faults:
-        text += f" — {remedy(report.faults[0])[0]}"
-    cautions = getattr(report, "cautions", ())
-    if cautions:
-        text += f" ({len(cautions)} caution{'s' if len(cautions) != 1 else ''})"
-    return f"<h3>{escape(text)}</h3>"
+    """The verdict line, as the text report words it (the id, its family, the cautions)."""
+    return f"<h3>{escape(head_lines(report)[0])}</h3>"
 
 
 def probe_line(report):
-    """Seed, sizes, forward calls, first failing stage and the recognised net, as one paragraph."""
+    """Seed, sizes, forward calls and the recognised net, as one paragraph."""
     N, D, H, C = report.shape
     parts = [f"probe: seed {report.seed}, N={N} D={D} H={H} C={C}; {report.forward_calls} forward calls"]
     net = getattr(report, "net", None)
     if net:
         parts.append(f"net: {net}")
-    if report.stage:
-        parts.append(f"first failing stage: {report.stage}")
     return f"<p>{escape('; '.join(parts))}</p>"
 
 
@@ -62,6 +54,8 @@ def stage_rows(report):
             line = escape(f.observed)
             if not f.passed and f.meaning:
                 line += f"<br><i>=&gt; {escape(f.meaning)}</i>" + (f" [{escape(f.fault)}]" if f.fault else "")
+            elif getattr(f, "caution", None):
+                line += f"<br><i>=&gt; caution: {escape(f.meaning)}</i> [{escape(f.caution)}]"
             notes.append(line)
         colour = {"FAIL": "#c0392b", "ok": "#27863b"}.get(status, "#777")
         rows.append((str(number), escape(stage.value), f'<b style="color:{colour}">{status}</b>', "<br>".join(notes)))

@@ -72,7 +72,7 @@ TERMS = {
     "db1_before_mask": _t("db1 is summed before the ReLU mask", "db1 = dZ1.sum(axis=0), from the masked dZ1", 4),
     "relu_backward_wrong": _t("dZ1 is not dZ2 W2^T masked by Z1 > 0", "dA1 = dZ2 @ W2.T; dZ1 = dA1 * (Z1 > 0)", 4),
     # -- 5. numerical stability -----------------------------------------------------------------
-    "unstable_softmax": _t("softmax exponentiates unshifted logits",
+    "unstable_softmax": _t("softmax overflows: exp of logits that are not shifted by each row's max",
                            "shifted = Z2 - Z2.max(axis=1, keepdims=True) before np.exp", 5, FORWARD),
     "log_no_eps": _t("the log of a probability that can underflow to 0",
                      "compute log-softmax directly (shifted - log(sum(exp(shifted)))), or np.log(P + 1e-12)",
@@ -119,6 +119,8 @@ TERMS = {
     # -- cautions ---------------------------------------------------------------------------------
     "log_eps": _t("an epsilon inside the log large enough to move the loss",
                   "keep the epsilon at 1e-12 or below, or compute log-softmax directly", 5, FORWARD, caution=True),
+    "grads_low_precision": _t("gradients in float32 (or narrower) from a float64 loss",
+                              "return the gradients in float64, as the params are", 6, caution=True),
     "grads_as_lists": _t("gradients returned as Python lists",
                          "return numpy arrays: `W -= lr * dW` fails on a list", caution=True),
     "loss_shape": _t("the loss is a one-number array, not a scalar", "return a float: loss.item() or float(loss)",

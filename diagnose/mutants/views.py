@@ -1,11 +1,14 @@
 """Text and JSON renderings of the fault catalog for `diagnose list`."""
 from bugs import FAULTS, Kind
-from diagnose.engine.remedies import family_label
+from diagnose.engine.remedies import family_label, is_caution
 
 
 def family_of(fault):
-    """The engine's family of a catalogued fault ('checklist 4', 'other'); '-' for an equivalent mutant."""
-    return "-" if fault.kind == Kind.EQUIVALENT else family_label(fault.id)
+    """The engine's family of a catalogued fault ('checklist 4', 'other', 'checklist 5 (caution)' when the engine
+    words it as a caution); '-' for an equivalent mutant."""
+    if fault.kind == Kind.EQUIVALENT:
+        return "-"
+    return family_label(fault.id) + (" (caution)" if is_caution(fault.id) else "")
 
 
 def catalog_dict():

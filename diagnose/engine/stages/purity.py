@@ -89,7 +89,8 @@ def cache_findings(ctx, changed):
                                 "that reuses the cache) sees a different P", "no_copy"))
     rest = [c for c in changed if c not in on_P]
     if rest:
-        also = {path: [k for k in ("X", "y") if k in ctx.snapshots["before"] and aliased(ctx, path, k)] for path, _ in rest}
+        also = {path: [k for k in ("X", "y") if k in ctx.snapshots["before"] and aliased(ctx, path, k)]
+                for path, _ in rest}
         where = ", ".join(path + "".join(f" (the caller's {k} itself)" for k in also[path]) for path, _ in rest)
         what = "; ".join(f"{path} {how}" for path, how in rest)
         findings.append(Finding(S, False, f"backward wrote into {where}: {what}",
@@ -118,7 +119,8 @@ def run(ctx):
         findings += param_findings(ctx, by_kind["params"])
     if by_kind["cache"]:
         findings += cache_findings(ctx, by_kind["cache"])
-    inputs = [c for c in by_kind["X"] + by_kind["y"] if not any(aliased(ctx, c[0], path) for path, _ in by_kind["cache"])]
+    inputs = [c for c in by_kind["X"] + by_kind["y"]
+              if not any(aliased(ctx, c[0], path) for path, _ in by_kind["cache"])]  # cache['X'] is X: said once
     if ctx.subject.split and inputs:
         what = "; ".join(f"{path} {how}" for path, how in inputs)
         findings.append(Finding(S, False, f"backward changed its inputs: {what}",

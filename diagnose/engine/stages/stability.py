@@ -57,21 +57,44 @@ def all_finite(grads):
 
 
 def saturation_finding(ctx):
-    """Loss when one wrong class's logit is +1000: p_y underflows to 0 for the other rows.
+    """Loss and gradients when one wrong class's logit is +1000: p_y underflows to 0 for the other rows.
 
-    An infinite loss here is a caution, not a fault: the loss and gradients are right on
-    every ordinary input, and -log(P[np.arange(N), y]) is how most people write it.
+    An infinite loss with finite gradients is a caution, not a fault: the loss and the
+    gradients are right on every ordinary input, training goes on, and -log(P[np.arange(N), y])
+    is how most people write it. Non-finite gradients there would wreck training: a fault.
     """
     y = ctx.probe.y
     wrong = (int(y[0]) + 1) % ctx.probe.P.shape[1]
     delta = np.zeros_like(ctx.probe.params["b2"])
     delta[wrong] = SHIFT
-    loss = ctx.subject_loss(ctx.params_with("b2", delta))
+    loss, grads, _ = ctx.subject.loss_and_grads(ctx.probe.X.copy(), ctx.probe.y.copy(), ctx.params_with("b2", delta))
+    loss = ctx.as_loss(loss)
     if np.isfinite(loss):
         return Finding(S, True, f"a confidently wrong prediction (p_y underflows to 0) gives a finite loss {loss:.4g}")
-    return Finding(S, True, f"a confidently wrong prediction (class {wrong}'s logit +{SHIFT:g}) gives the loss {loss}",
-                   "log(0) once p_y underflows to 0: right on ordinary inputs, but one confidently wrong "
-                   "example makes the loss infinite", caution="log_no_eps")
+    seen = f"a confidently wrong prediction (class {wrong}'s logit +{SHIFT:g}) gives the loss {loss}"
+    broken = nonfinite_gradients(ctx, grads)
+    if broken:
+        return Finding(S, False, f"{seen} and non-finite {', '.join('d' + k for k in broken)}",
+                       "exp overflows (or 0/0) once one logit is far above the others: shift by each row's max, "
+                       "so every exponent is <= 0", "unstable_softmax")
+    return Finding(S, True, seen, "log(0) once p_y underflows to 0: right on ordinary inputs, and the gradients "
+                                  "stay finite, but one confidently wrong example makes the loss inf (or NaN)",
+                   caution="log_no_eps")
+
+
+def nonfinite_gradients(ctx, grads):
+    """The usable tensors whose gradient the subject returned with NaN or inf in it."""
+    if not isinstance(grads, dict):
+        return list(ctx.grads)
+    broken = []
+    for name in ctx.grads:
+        try:
+            finite = np.all(np.isfinite(np.asarray(grads.get(name), dtype=np.float64)))
+        except (TypeError, ValueError):
+            finite = False
+        if not finite:
+            broken.append(name)
+    return broken
 
 
 def saturated_finding(ctx, sign):
