@@ -28,7 +28,8 @@ import bugs  # noqa: E402
 import core  # noqa: E402
 from diagnose.engine.pipeline import diagnose  # noqa: E402
 from diagnose.engine.probe import DEFAULT_SHAPE, make_probe, parse_shape  # noqa: E402
-from diagnose.mutants.runs import CORE, subject_for  # noqa: E402
+from core.family import MEMBERS  # noqa: E402
+from diagnose.mutants.runs import CORE, DEFAULT_NET, subject_for  # noqa: E402
 
 MNIST = (64, 784, 256, 10)
 SIZES = (DEFAULT_SHAPE, (32, 256, 64, 10), MNIST)  # N <= min(D, H) + 1: layer isolation can run
@@ -65,10 +66,11 @@ def n_params(shape):
 
 
 def subjects(shape, every):
-    """The whole catalog and the core; at MNIST scale only the checklist and the core unless `every`."""
+    """The whole catalog, the core and every member's core (`core@ACT,HEAD`); at MNIST scale only the checklist
+    and the core unless `every`."""
     if shape == MNIST and not every:
         return [f.id for f in bugs.by_kind(bugs.Kind.CHECKLIST)] + [CORE]
-    return [*bugs.CATALOG, CORE]
+    return [*bugs.CATALOG, CORE] + [f"{CORE}@{net}" for net in MEMBERS if str(net) != DEFAULT_NET]
 
 
 def forward_mb(shape, seed):
@@ -85,7 +87,8 @@ def forward_mb(shape, seed):
 
 def bench_one(bug_id, shape, seed, repeat, fwd_mb):
     """Time `repeat` diagnoses (the best counts), then one more under tracemalloc for the peak."""
-    subject, expected = subject_for(bug_id)
+    bug, _, net = bug_id.partition("@")  # core@ACT,HEAD: that member's core, its member recognised
+    subject, expected = subject_for(bug, net or None)
     times = []
     for _ in range(repeat):
         start = time.perf_counter()

@@ -1,5 +1,6 @@
 """The catalog: the seven checklist faults, the ones people make beyond them, and
 equivalent mutants kept on purpose as negative controls."""
+from bugs.family_catalog import MEMBER_FAULTS
 from bugs.fault import Fault, Kind
 
 CK, EX, EQ = Kind.CHECKLIST, Kind.EXTENDED, Kind.EQUIVALENT
@@ -125,6 +126,8 @@ FAULTS = (
           find=_ONEHOT, replace="dZ2 = P - np.eye(P.shape[1])[y]",
           symptom="none: the same P - onehot(y), in a fresh array", fix=_ONEHOT),
 )
+
+FAULTS += MEMBER_FAULTS  # the other members of the net family: bugs/family_catalog.py
 
 CATALOG = {fault.id: fault for fault in FAULTS}
 

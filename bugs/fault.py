@@ -13,10 +13,12 @@ class Kind(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Fault:
-    """One mistake people make, as the text it replaces in one function of `core/net.py`.
+    """One mistake people make, as the text it replaces in one function of the core's source.
 
     `find` must occur exactly once in `function`'s source; `replace` stands in for it.
-    `symptom` says what a person sees; `fix` is the correct code.
+    `symptom` says what a person sees; `fix` is the correct code. `net` is the member of the
+    family the mistake is made in; `source` the module whose text is replaced: `core.net`,
+    or `core.family` set to compute `net` (a member fault).
     """
 
     id: str
@@ -29,6 +31,8 @@ class Fault:
     fix: str
     checklist_item: int | None = None
     note: str = ""
+    net: str = "relu,softmax_ce"
+    source: str = "core.net"
 
     def to_dict(self):
         """The record as plain JSON-ready data."""
@@ -40,4 +44,5 @@ class Fault:
             "symptom": self.symptom,
             "fix": self.fix,
             "checklist_item": self.checklist_item,
+            "net": self.net,
         }

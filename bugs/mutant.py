@@ -2,7 +2,9 @@
 
 The mutant is a fresh module holding the whole of `core/net.py` with a single
 function's text changed, so it never drifts from the core and `train_step`
-calls the mutant's own `forward_loss` and `backward`.
+calls the mutant's own `forward_loss` and `backward`. A member fault's mutant is
+`core/family.py` set to compute its member (its `NET` line), with the fault's text
+changed: its `forward_loss(X, y, params)` and `backward(cache, params)` are that member's.
 """
 import ast
 import difflib
@@ -10,6 +12,7 @@ import inspect
 import linecache
 import types
 
+import core.family
 import core.net
 
 
@@ -22,6 +25,25 @@ def core_source():
     return inspect.getsource(core.net)
 
 
+def member_source(net):
+    """The text of `core/family.py` with its NET line naming `net`, so its functions compute that member."""
+    source = inspect.getsource(core.family)
+    line = f'NET = "{core.family.NET}"'
+    if source.count(line) != 1:
+        raise FaultDoesNotApply(f"core/family.py must hold {line!r} exactly once")
+    return source.replace(line, f'NET = "{core.family.parse_net(net)}"')
+
+
+def source_for(fault):
+    """The source a fault is applied to: core/net.py, or core/family.py set to the fault's member."""
+    return core_source() if fault.source == "core.net" else member_source(fault.net)
+
+
+def source_label(fault):
+    """The file a fault's diff is against: `core/net.py` or `core/family.py (ACT,HEAD)`."""
+    return "core/net.py" if fault.source == "core.net" else f"core/family.py ({fault.net})"
+
+
 def function_span(source, name):
     """(start, end) character offsets of top-level function `name` in source."""
     for node in ast.parse(source).body:
@@ -30,12 +52,12 @@ def function_span(source, name):
             start = sum(len(line) for line in lines[: node.lineno - 1])
             end = sum(len(line) for line in lines[: node.end_lineno])
             return start, end
-    raise FaultDoesNotApply(f"core/net.py has no function {name!r}")
+    raise FaultDoesNotApply(f"the source has no function {name!r}")
 
 
 def apply(fault, source=None):
     """The source with `fault.find` replaced inside `fault.function`; it must occur exactly once."""
-    source = core_source() if source is None else source
+    source = source_for(fault) if source is None else source
     start, end = function_span(source, fault.function)
     body = source[start:end]
     count = body.count(fault.find)
@@ -50,14 +72,17 @@ def apply(fault, source=None):
 def make_mutant(fault, *more):
     """A module like `core.net` in which exactly these faults (usually one) are present."""
     faults = (fault, *more)
-    source = core_source()
+    if any((f.source, f.net) != (fault.source, fault.net) for f in more):
+        raise FaultDoesNotApply(f"faults of different sources or members cannot be combined: {fault.id} is "
+                                f"{source_label(fault)}")
+    source = source_for(fault)
     for each in faults:
         source = apply(each, source)
     ids = "+".join(f.id for f in faults)
     filename = f"<mutant {ids}>"
     # register the text so tracebacks and inspect can show the mutant's lines
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-    module = types.ModuleType(f"bugs.mutants.{ids}", f"core.net with {ids}")
+    module = types.ModuleType(f"bugs.mutants.{ids}", f"{source_label(fault)} with {ids}")
     module.__file__ = filename
     module.fault, module.faults = fault, faults
     exec(compile(source, filename, "exec"), module.__dict__)
@@ -72,7 +97,7 @@ def function_source(source, name):
 
 def changed_lines(fault):
     """1-based line numbers, within the mutant's function, of the lines the fault wrote."""
-    before = function_source(core_source(), fault.function).splitlines()
+    before = function_source(source_for(fault), fault.function).splitlines()
     after = function_source(apply(fault), fault.function).splitlines()
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     lines = []
@@ -86,9 +111,9 @@ def changed_lines(fault):
 
 def diff(fault):
     """Unified diff of the mutant's function against the core's."""
-    before = function_source(core_source(), fault.function).splitlines(keepends=True)
+    before = function_source(source_for(fault), fault.function).splitlines(keepends=True)
     after = function_source(apply(fault), fault.function).splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, "core/net.py", f"mutant {fault.id}"))
+    return "".join(difflib.unified_diff(before, after, source_label(fault), f"mutant {fault.id}"))
 
 
 def show(fault):

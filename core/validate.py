@@ -54,3 +54,24 @@ def validate_inputs(X, y, params):
     if bad.size:
         i = bad[0]
         raise ValueError(f"y must hold labels in [0, C) = [0, {C}), got {y[i]} at index {i}")
+
+
+def validate_member_inputs(X, y, params, binary=False):
+    """validate_inputs for a multiclass head; for a binary head, one output unit and y in {0, 1} of shape (N,)."""
+    if not binary:
+        return validate_inputs(X, y, params)
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D with shape (N, D), got shape {X.shape}")
+    N, D = X.shape
+    _, H, C = validate_params(params, D)
+    if C != 1:
+        raise ValueError(f'a binary head has one output unit: params["W2"] must have shape ({H}, 1), got (H, C) = ({H}, {C})')
+    if y.shape != (N,):
+        raise ValueError(f"y must have shape (N,) = ({N},), got {y.shape}")
+    if not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.bool_) or np.issubdtype(y.dtype, np.floating)):
+        raise ValueError(f"y must hold binary labels 0 or 1, got dtype {y.dtype}")
+    bad = np.flatnonzero((y != 0) & (y != 1))
+    if bad.size:
+        i = bad[0]
+        raise ValueError(f"y must hold binary labels 0 or 1, got {y[i]} at index {i}")

@@ -74,3 +74,27 @@ def note_toy_problem():
     finally:
         np.random.set_state(state)
     return X, np.array([0, 1, 2, 2, 1]), init_params(4, 10, 3, seed=42)
+
+
+def member_problem(seed, net, N=6, D=5, H=7, C=3, scale=0.7):
+    """(X, y, params) for member `net` (a core.family.Net) from default_rng(seed).
+
+    A binary head gets one output unit and labels in {0, 1} with both present;
+    |Z1| stays above 0.05 so no finite difference crosses a (leaky) ReLU kink.
+    """
+    rng = np.random.default_rng(seed)
+    C = 1 if net.binary else C
+    for _ in range(100):
+        X = rng.standard_normal((N, D))
+        y = rng.permutation(np.arange(N) % (2 if net.binary else C))
+        params = {"W1": scale * rng.standard_normal((D, H)), "b1": scale * rng.standard_normal(H),
+                  "W2": scale * rng.standard_normal((H, C)), "b2": scale * rng.standard_normal(C)}
+        if np.min(np.abs(X @ params["W1"] + params["b1"])) > 0.05:
+            return X, y, params
+    raise AssertionError(f"seed {seed}: no kink-free draw in 100 tries")
+
+
+@pytest.fixture
+def make_member_problem():
+    """member_problem(seed, net, N=6, D=5, H=7, C=3, scale=0.7)."""
+    return member_problem

@@ -20,12 +20,12 @@ def test_list_prints_one_row_per_fault_under_a_header():
     result = invoke("list")
     assert result.exit_code == 0 and result.stderr == ""
     header, *rows = result.stdout.splitlines()
-    assert header.split() == ["id", "kind", "family", "title"]
+    assert header.split() == ["id", "kind", "family", "net", "title"]
     assert [row.split()[0] for row in rows] == [f.id for f in FAULTS]
-    at = header.index("family"), header.index("title")
+    at = header.index("family"), header.index("net"), header.index("title")
     for row, fault in zip(rows, FAULTS):
         assert row.split(None, 2)[1] == fault.kind.value
-        assert row[at[1]:] == fault.title
+        assert row[at[2]:] == fault.title and row[at[1]:at[2]].strip() == fault.net
         family = row[at[0]:at[1]].strip()
         assert family == ("-" if fault.kind is bugs.Kind.EQUIVALENT else
                           f"checklist {fault.checklist_item}" if fault.checklist_item else family)

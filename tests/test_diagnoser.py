@@ -10,6 +10,7 @@ import bugs
 import core
 from diagnose import diagnose
 from diagnose.cli.main import main
+from core.family import MEMBERS
 from diagnose.mutants.runs import run_all
 
 SEEDS = range(50)
@@ -242,16 +243,17 @@ def test_run_bug_core_json_is_one_document():
 def test_run_all_json_rows_are_all_right():
     result = invoke("run", "--all", "--json")
     doc = json.loads(result.output)
+    assert {(row["bug"], row["net"]) for row in doc["rows"]} == {*((f.id, f.net) for f in bugs.FAULTS),
+                                                                 *(("core", str(n)) for n in MEMBERS)}
+    assert set(doc["rows"][0]) == {"bug", "net", "expected", "expected_caution", "verdict", "faults", "cautions",
+                                   "stage", "right", "forward_calls", "ms"}
     assert result.exit_code == 0 and doc["all_right"] is True
-    assert {row["bug"] for row in doc["rows"]} == {*bugs.CATALOG, "core"}
-    assert set(doc["rows"][0]) == {"bug", "expected", "expected_caution", "verdict", "faults", "cautions", "stage",
-                                   "right", "forward_calls", "ms"}
 
 
 def test_run_exits_1_when_a_verdict_is_wrong(monkeypatch):
     import diagnose.mutants.runs as runs
 
-    monkeypatch.setattr(runs, "subject_for", lambda bug_id: (core, "missing_div_n"))
+    monkeypatch.setattr(runs, "subject_for", lambda bug_id, net=None: (core, "missing_div_n"))
     result = invoke("run", "--bug", "missing_div_n")
     assert result.exit_code == 1 and "verdict WRONG" in result.output
 
@@ -265,7 +267,8 @@ def test_run_usage_errors_exit_2(args):
 
 def test_run_all_library_function_matches_expected_ids():
     rows = run_all(seed=5)
-    assert [(r.bug, r.expected) for r in rows] == [*EXPECTED.items(), ("core", "healthy")]
+    assert [(r.bug, r.expected) for r in rows] == [*EXPECTED.items(), *[("core", "healthy")] * len(MEMBERS)]
+    assert [r.net for r in rows[-len(MEMBERS):]] == [str(n) for n in MEMBERS]
     assert all(r.right for r in rows)
 
 

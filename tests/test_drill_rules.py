@@ -86,7 +86,8 @@ def test_equivalent_round_is_answered_healthy(tmp_path):
 def test_an_ambiguous_prefix_is_asked_again(tmp_path):
     result = CliRunner().invoke(main, ["drill", "--bug", "db2_zero", "--rounds", "1", "--store",
                                        str(tmp_path / "p.json")], input="db\nDB2_Z\n")
-    assert "('db' could be db2_wrong_axis, db1_keepdims, db2_zero, db1_before_mask: type more of it)" in result.output
+    assert ("('db' could be db2_wrong_axis, db1_keepdims, db2_zero, db1_before_mask, db1_scalar, db2_scalar: "
+            "type more of it)") in result.output
     assert "Right." in result.output
 
 
@@ -143,9 +144,12 @@ def test_the_header_says_the_level_and_why_and_the_level_sets_the_pool(tmp_path)
 
 def test_level_three_brings_pairs_and_plugs_in_nets():
     three = levels.levels()[3]
-    assert len(three.items()) == len(levels.levels()[2].items()) + 21
+    members = [f.id for f in bugs.FAULTS if f.source == "core.family"]
+    assert len(three.items()) == len(levels.levels()[2].items()) + len(members) + 21
+    assert set(members) <= set(three.items()) and not set(members) & set(levels.levels()[2].items())
     assert all("+" not in item for item in three.items(mode_takes_pairs=False))
-    assert three.nets == (None,)  # the core's member only, until the family's templates exist
+    assert three.nets[0] is None and len(three.nets) == 12  # core/net.py's member, then the 11 others
+    assert levels.levels()[2].nets == (None,)
 
 
 # -- hints, watch ------------------------------------------------------------------------------------

@@ -16,3 +16,7 @@ def test_quickstart_is_one_block_of_two_commands_and_ci_runs_the_second():
     assert len(block) == 2 and "diagnose run --bug missing_div_n" in block[0]
     ci = (pathlib.Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
     assert block[1] in ci
+
+
+def test_readme_member_fault_table_matches_the_records():
+    assert catalog_markdown("core.family") in README

@@ -44,6 +44,10 @@ def template_then_check(tmp_path):
             + stdout_of("check", "my_net.py"))
 
 
+def run_tanh_member_fault(tmp_path):
+    return stdout_of("run", "--bug", "tanh_grad_at_activation")
+
+
 def class_without_w2_penalty(tmp_path):
     (tmp_path / "net.py").write_text(CLASS_WITHOUT_W2_PENALTY, encoding="utf-8")
     return stdout_of("check", "net.py")
@@ -54,6 +58,7 @@ GENERATORS = {
     "check healthy with a caution": check_with_caution,
     "check my_net.py with the ReLU mask taken from dA1": template_then_check,
     "check a class whose dW2 has no penalty": class_without_w2_penalty,
+    "run tanh_grad_at_activation": run_tanh_member_fault,
 }
 
 

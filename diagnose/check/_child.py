@@ -49,14 +49,14 @@ def channel(fd):
     return emit
 
 
-def diagnose_file(path, seed, shape, emit):
+def diagnose_file(path, seed, shape, emit, net=None):
     """The result document for one file: the form and the report, or the error."""
     emit({"stage": IMPORT})
     try:
         form = load_subject(path)
     except LoadError as exc:
         return {"error": exc.message, "exit_code": exc.exit_code}
-    report = diagnose_subject(form, seed=seed, shape=shape, wrap=lambda impl: ReportingSubject(impl, emit))
+    report = diagnose_subject(form, seed=seed, shape=shape, wrap=lambda impl: ReportingSubject(impl, emit), net=net)
     return {"form": form.form, "report": report.to_dict()}
 
 
@@ -128,7 +128,7 @@ def run_subject(request, up, down):
     sys.argv = [path]  # as when run as a script: an argument parser at import sees no arguments of ours
     sys.path.insert(0, os.path.dirname(path))  # their own sibling modules, as when run as a script
     try:
-        result = diagnose_file(path, seed, shape, emit)
+        result = diagnose_file(path, seed, shape, emit, request.get("net"))
     except BaseException as exc:  # noqa: BLE001 -- the parent must get a result, whatever happened
         result = {"error": unexpected(path, exc), "exit_code": 1}
     where = out_of_memory(result) if memory_gb is not None else None

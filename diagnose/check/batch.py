@@ -57,7 +57,7 @@ def below(directory, pattern):
         yield from (os.path.join(root, f) for f in files if fnmatch.fnmatch(f, pattern))
 
 
-def check_files(files, *, seed, shape, limits, jobs, done=None, blas_threads=1):
+def check_files(files, *, seed, shape, limits, jobs, done=None, blas_threads=1, net=None):
     """CheckResults for `files` in order, `jobs` at a time, from one fork server (BLAS: one thread each).
 
     A bad shape is the caller's mistake: ValueError here, as for one file.
@@ -65,7 +65,7 @@ def check_files(files, *, seed, shape, limits, jobs, done=None, blas_threads=1):
     if shape is not None:
         check_shape(tuple(shape))
     with ForkServer(blas_threads) as server:
-        return run_requests(server, [request(f, seed, shape, limits) for f in files], jobs, done)
+        return run_requests(server, [request(f, seed, shape, limits, net) for f in files], jobs, done)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from diagnose.engine.pipeline import diagnose
 from diagnose.engine.findings import HEALTHY
 from diagnose.check.loader import CLASS_NAME
+from core.family import parse_net
 from diagnose.engine.probe import check_shape
 from diagnose.check.regcheck import check_reg
 from diagnose.engine.report import Report
@@ -27,9 +28,9 @@ FORM_WORDS = {"a": "forward_loss and backward", "b": f"class {CLASS_NAME}", "c":
 IMPORT = "import"
 
 
-def diagnose_subject(form, *, seed=0, shape=None, wrap=Subject):
+def diagnose_subject(form, *, seed=0, shape=None, wrap=Subject, net=None):
     """The engine's report on an adapted subject, plus the regularisation check for a class."""
-    report = diagnose(wrap(form), seed=seed, shape=shape)
+    report = diagnose(wrap(form), seed=seed, shape=shape, net=net)
     if form.form == "b":
         report = check_reg(form, report, seed=seed, shape=shape, wrap=wrap)
     return report
@@ -65,23 +66,25 @@ class CheckResult:
         return {"kind": "usage" if self.exit_code == 2 else "subject", "message": self.error}
 
 
-def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, output_bytes=OUTPUT_BYTES):
+def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, output_bytes=OUTPUT_BYTES, net=None):
     """Diagnose the implementation in the file at `path`, in a child process with limits.
 
     `timeout` seconds and `memory_gb` GB of address space (None: a fraction of the machine's
-    memory); the file's prints are relayed to stderr up to `output_bytes`.
+    memory); the file's prints are relayed to stderr up to `output_bytes`. `net`
+    ("tanh,sigmoid_bce", ...) names the member of the net family; by default it is recognised.
     """
     path = os.path.abspath(os.fspath(path))
     if shape is not None:
         check_shape(tuple(shape))  # a bad shape is the caller's mistake: ValueError here, not in the child
     limits = make_limits(timeout, memory_gb, output_bytes)
+    net = None if net is None else str(parse_net(net))  # likewise a bad net
     if not os.path.exists(path):
         return CheckResult(path, 2, error=f"no such file: {path}")
     if os.path.isdir(path):
         return CheckResult(path, 2, error=f"{path} is a directory; give the Python file that holds your implementation")
     start = time.perf_counter()
     with ForkServer() as server:
-        (result,) = run_requests(server, [request(path, seed, shape, limits)], jobs=1)
+        (result,) = run_requests(server, [request(path, seed, shape, limits, net)], jobs=1)
     return replace(result, seconds=time.perf_counter() - start)
 
 
@@ -92,10 +95,10 @@ def make_limits(timeout=TIMEOUT, memory_gb=None, output_bytes=OUTPUT_BYTES):
     return Limits(timeout, memory_gb, output_bytes)
 
 
-def request(path, seed, shape, limits):
+def request(path, seed, shape, limits, net=None):
     """The fork server's request for one file (its id is given when it is sent)."""
     return {"id": None, "path": os.path.abspath(os.fspath(path)), "seed": seed,
-            "shape": list(shape) if shape else None, "limits": limits.to_dict()}
+            "shape": list(shape) if shape else None, "limits": limits.to_dict(), "net": net}
 
 
 def run_requests(server, requests, jobs, done=None):

@@ -43,7 +43,7 @@ def parse_timeout(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json, strict=False):
+def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json, strict=False, net=None):
     """Check every file the paths name; print the table, the JSON lines or one JSON document.
 
     The progress bar goes to stderr only when it is a terminal and the output is text.
@@ -56,7 +56,8 @@ def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit
     if csv_path and not os.access(os.path.dirname(os.path.abspath(csv_path)), os.W_OK):
         raise click.BadParameter(f"cannot write {csv_path}: its directory does not exist or is not writable",
                                  param_hint="'--csv'")
-    options = dict(seed=seed, shape=shape, limits=make_limits(output_bytes=0, **limits), jobs=jobs or os.cpu_count())
+    options = dict(seed=seed, shape=shape, limits=make_limits(output_bytes=0, **limits), jobs=jobs or os.cpu_count(),
+                   net=None if net is None else str(net))
     if output == "text" and sys.stderr.isatty():
         with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:
             results = check_files(files, done=lambda _: bar.update(1), **options)

@@ -6,6 +6,7 @@ import sys
 import click
 
 import bugs
+from core.family import parse_net
 from diagnose import __version__
 from diagnose.mutants.views import catalog_dict, catalog_table
 from diagnose.check.isolate import check_file
@@ -66,6 +67,20 @@ def shape_option(f):
     return click.option("--shape", callback=_parse_shape, help="Probe sizes N,D,H,C (default 6,9,12,4).")(f)
 
 
+def net_option(f):
+    """`--net ACT,HEAD`: a member of the net family, e.g. tanh,sigmoid_bce (default relu,softmax_ce)."""
+    return click.option("--net", callback=_parse_net, metavar="ACT,HEAD",
+                        help="Member of the net family, e.g. tanh,sigmoid_bce (default: recognised from the loss; "
+                             "relu,softmax_ce for a blank).")(f)
+
+
+def _parse_net(ctx, param, value):
+    try:
+        return None if value is None else parse_net(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _parse_shape(ctx, param, value):
     try:
         return None if value is None else parse_shape(value)
@@ -89,16 +104,23 @@ def probe_or_usage_error(seed, shape):
               help="Then check every entry by central differences (2 forward calls a parameter) and draw heat maps.")
 @seed_option
 @shape_option
+@net_option
 @json_option
 @strict_option
-def run(bug_id, run_every, full, seed, shape, as_json, strict):
-    """Diagnose a catalogued mutant from behaviour alone; exit 0 when the verdict is the injected fault."""
+def run(bug_id, run_every, full, seed, shape, net, as_json, strict):
+    """Diagnose a catalogued mutant from behaviour alone; exit 0 when the verdict is the injected fault.
+
+    With --net, `--bug core` is that member's core and the diagnoser is told the member instead of
+    recognising it.
+    """
     if bool(bug_id) == run_every:
         raise click.UsageError("give exactly one of --bug ID or --all")
     if full and run_every:
         raise click.UsageError("--full checks one subject entry by entry: use it with --bug ID, not --all")
+    if net and run_every:
+        raise click.UsageError("--net names one member: use it with --bug ID, not --all (which runs every member)")
     probe_or_usage_error(seed, shape)
-    rows = run_all(seed, shape) if run_every else [run_one(bug_id, seed, shape)]
+    rows = run_all(seed, shape) if run_every else [run_one(bug_id, seed, shape, net)]
     ok = echo_all(rows, as_json) if run_every else echo_one(rows[0], seed, shape, full, as_json)
     cautioned = strict and any(row.report.cautions for row in rows)
     raise SystemExit(0 if ok and not cautioned else 1)
@@ -124,7 +146,7 @@ def echo_one(row, seed, shape, full, as_json):
         expected = "" if row.expected_words == row.bug else f"; expected: {row.expected_words}"
         click.echo(f"injected: {row.bug}{expected}; verdict {'right' if row.right else 'WRONG'}")
     if full:
-        table = full_with_progress(bug_id, seed, shape)
+        table = full_with_progress(bug_id, seed, shape, row.report.net, row.net)
         doc["full"] = table.to_dict()
         if not as_json:
             click.echo(render_full(table), nl=False)
@@ -133,11 +155,11 @@ def echo_one(row, seed, shape, full, as_json):
     return row.right
 
 
-def full_with_progress(bug_id, seed, shape):
-    """The elementwise check on the same probe, with a progress bar on stderr."""
-    probe = make_probe(seed, shape)
+def full_with_progress(bug_id, seed, shape, judged=None, net=None):
+    """The elementwise check on the same probe (of the member the report judged), with a progress bar on stderr."""
+    probe = make_probe(seed, shape, judged)
     with click.progressbar(length=n_params(probe), label="full elementwise check", file=sys.stderr) as bar:
-        return full_check(subject_for(bug_id)[0], probe, progress=bar.update)
+        return full_check(subject_for(bug_id, net)[0], probe, progress=bar.update)
 
 
 class CheckError(click.ClickException):
@@ -167,7 +189,8 @@ class CheckError(click.ClickException):
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Also write one row per file to FILE as CSV.")
 @strict_option
-def check(paths, seed, shape, as_json, timeout, memory_gb, jobs, pattern, as_jsonl, csv_path, strict):
+@net_option
+def check(paths, seed, shape, as_json, timeout, memory_gb, jobs, pattern, as_jsonl, csv_path, strict, net):
     """Diagnose your own implementation in PATH: exit 0 healthy, 1 a fault or a failure, 2 unusable file.
 
     PATH holds (a) forward_loss(X, y, params) and backward(cache, params), (b) a class
@@ -183,16 +206,16 @@ def check(paths, seed, shape, as_json, timeout, memory_gb, jobs, pattern, as_jso
     probe_or_usage_error(seed, shape)
     limits = dict(timeout=timeout, memory_gb=memory_gb)
     if len(paths) == 1 and not os.path.isdir(paths[0]) and not (as_jsonl or csv_path or pattern):
-        raise SystemExit(echo_single(paths[0], seed, shape, as_json, limits, strict))
+        raise SystemExit(echo_single(paths[0], seed, shape, as_json, limits, strict, net))
     if as_json and as_jsonl:
         raise click.UsageError("give at most one of --json and --jsonl")
     output = "json" if as_json else "jsonl" if as_jsonl else "text"
-    raise SystemExit(echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json, strict))
+    raise SystemExit(echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json, strict, net))
 
 
-def echo_single(file, seed, shape, as_json, limits, strict):
+def echo_single(file, seed, shape, as_json, limits, strict, net=None):
     """`check FILE`: the report or its JSON document; the check's exit code (1 for a caution with --strict)."""
-    result = check_file(file, seed=seed, shape=shape, **limits)
+    result = check_file(file, seed=seed, shape=shape, net=net, **limits)
     exit_code = strict_exit_code(result, strict)
     if as_json:
         emit_json(file_doc(result, result.path, strict))
@@ -208,14 +231,18 @@ def echo_single(file, seed, shape, as_json, limits, strict):
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @click.option("--form", type=click.Choice(FAMILIES),
               help="Instead, a blank adapter that imports existing code of this family and converts it.")
-def template(path, force, form):
+@net_option
+def template(path, force, form, net):
     """Write a blank implementation (form a) to PATH, for `diagnose check PATH` to grade.
 
     With --form NAME, write instead a blank adapter that imports your existing code of that
-    family (see examples/) and converts it, for `diagnose check PATH` to diagnose.
+    family (see examples/) and converts it, for `diagnose check PATH` to diagnose. With --net
+    ACT,HEAD, the blank is that member of the net family's.
     """
+    if form and net:
+        raise click.UsageError("--form writes an adapter for code you have; --net a blank for a member: give one")
     try:
-        write_template(path, force=force, form=form)
+        write_template(path, force=force, form=form, net=net)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
     todo = "forward_loss() and backward()" if form is None else "the TODOs (your module and names)"

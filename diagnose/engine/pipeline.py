@@ -8,10 +8,10 @@ import copy
 import numpy as np
 
 from diagnose.engine.findings import Failure, Stage
-from diagnose.engine.probe import make_probe
+from diagnose.engine.recognise import recognise
 from diagnose.engine.report import Report, conclude
 from diagnose.engine.stages import gradcheck, isolation, precision, purity, shapes, stability
-from diagnose.engine.stages.context import Context, Halt
+from diagnose.engine.stages.context import Halt
 from diagnose.engine.stages.purity import changes, snapshot
 from diagnose.engine.subject import Subject, SubjectFailed
 
@@ -59,17 +59,22 @@ def observe(ctx):
     subject.stage = Stage.SHAPES.value
 
 
-def diagnose(subject, *, seed=0, shape=None):
-    """Diagnose `subject` (forward_loss/backward, or loss_and_grads) on a seeded probe: a Report."""
+def diagnose(subject, *, seed=0, shape=None, net=None):
+    """Diagnose `subject` (forward_loss/backward, or loss_and_grads) on a seeded probe: a Report.
+
+    `net` ("tanh,sigmoid_bce", ...) says which member of the net family the subject computes;
+    by default it is recognised from the subject's own loss (engine/recognise.py).
+    """
     subject = Subject.of(subject)
-    probe = make_probe(seed, shape)
-    ctx = Context(probe, subject)
+    ctx, failed = recognise(subject, seed, shape, net, observe)
+    probe = ctx.probe
     if len(set(probe.shape)) < 4:
         ctx.notes.append(f"the sizes N, D, H, C = {probe.shape} are not all distinct: a transposed or wrongly "
                          "summed gradient can look like a right one")
     findings, failure = [], None
     try:
-        observe(ctx)
+        if failed:
+            raise failed
         for stage, module in STAGES:
             subject.stage = stage.value
             findings += module.run(ctx)
@@ -97,6 +102,8 @@ def build_report(ctx, findings, failure):
         skipped=tuple(ctx.skipped),
         failure=failure,
         notes=tuple(ctx.notes),
+        net=str(probe.net),
+        net_basis=ctx.net_basis,
         cautions=cautions,
         functions=ctx.subject.functions,
     )

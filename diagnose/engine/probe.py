@@ -4,11 +4,13 @@ Distinct sizes tell N and transposes apart; nonzero biases expose masks computed
 without them; |Z1| is kept far from 0 so no finite difference crosses a ReLU kink;
 N <= min(D, H) + 1 lets least squares recover dZ1 and dZ2 from the gradients.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 import core
+from core import family
+from core.family import Net
 
 DEFAULT_SHAPE = (6, 9, 12, 4)
 Z1_MARGIN = 0.25  # smallest |Z1| allowed: far above any step h * |X v| the checks take
@@ -28,11 +30,18 @@ class Probe:
     loss: float
     grads: dict
     isolable: bool  # N <= min(D, H) + 1: least squares can recover dZ1 and dZ2
+    net: Net = field(default_factory=Net)  # the member of the net family the references are of
+    mean_loss: float | None = None  # the member's loss with the default convention, the mean over N
 
     @property
     def shape(self):
         """(N, D, H, C)."""
         return (self.X.shape[0], self.X.shape[1], self.params["W1"].shape[1], self.params["W2"].shape[1])
+
+    @property
+    def default_net(self):
+        """ReLU + softmax + mean cross-entropy: core/net.py's net."""
+        return self.net == Net()
 
     @property
     def Z2(self):
@@ -41,9 +50,16 @@ class Probe:
 
     @property
     def dZ2(self):
-        """Reference dL/dZ2 = (P - onehot(y)) / N."""
+        """Reference dL/dZ2: (P - onehot(y)) / N for the default net, the member's own gradient otherwise."""
         N = self.X.shape[0]
-        return (self.P - onehot(self.y, self.P.shape[1])) / N
+        if self.default_net:
+            return (self.P - onehot(self.y, self.P.shape[1])) / N
+        scale = family.convention_scale(self.net.convention, *self.Z2.shape)
+        return scale * family.HEADS[self.net.head][1](self.Z2, self.y)  # scale * d(summed loss)/dZ2
+
+    def with_net(self, net):
+        """The same X, y and params with the references of member `net`."""
+        return _with_reference(self.X, self.y, self.params, self.seed, self.isolable, family.parse_net(net))
 
     def fresh_params(self):
         """Copies of the params: nothing a subject does can touch the reference arrays."""
@@ -85,17 +101,20 @@ def check_shape(shape):
                          f"at most {MAX_ENTRIES:,} entries (such as 1000,1000,1000,10), here {worst}")
 
 
-def make_probe(seed=0, shape=None):
-    """Build the seeded probe; draws again (same rng) until every requirement holds."""
+def make_probe(seed=0, shape=None, net=None):
+    """Build the seeded probe for member `net` (default relu,softmax_ce); draws again (same rng) until every
+    requirement holds. A binary member gets one output unit (C = 1) and labels in {0, 1}."""
+    net = family.parse_net(net) if net is not None else Net()
     N, D, H, C = shape or DEFAULT_SHAPE
     check_shape((N, D, H, C))
+    C = 1 if net.binary else C
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ProbeError(f"seed must be an integer with 0 <= seed < 2**32, got {seed!r}")
     rng = np.random.default_rng(seed)
     isolable = N <= min(D, H) + 1
     for _ in range(50):
         X = rng.standard_normal((N, D))
-        y = draw_labels(rng, N, C)
+        y = draw_labels(rng, N, max(C, 2))
         W1, b1 = draw_layer1(rng, X, H) if N <= D + 1 else (rng.standard_normal((D, H)) / np.sqrt(D), rng.standard_normal(H))
         params = {
             "W1": W1,
@@ -103,7 +122,7 @@ def make_probe(seed=0, shape=None):
             "W2": rng.standard_normal((H, C)) / np.sqrt(H),
             "b2": 0.5 * rng.standard_normal(C),
         }
-        probe = _with_reference(X, y, params, seed, isolable)
+        probe = _with_reference(X, y, params, seed, isolable, net)
         if _acceptable(probe) or N > D + 1:
             return probe
     raise ProbeError(f"no probe without a ReLU kink in reach at shape {N},{D},{H},{C} with seed {seed}: "
@@ -136,10 +155,20 @@ def draw_layer1(rng, X, H):
     return sol[:D], sol[D]
 
 
-def _with_reference(X, y, params, seed, isolable):
-    loss, cache = core.forward_loss(X, y, params)
-    grads = core.backward(cache, params)
-    return Probe(X, y, params, seed, cache["Z1"], cache["A1"], cache["P"], float(loss), grads, isolable)
+def _with_reference(X, y, params, seed, isolable, net=None):
+    net = net or Net()
+    if net == Net():
+        loss, cache = core.forward_loss(X, y, params)
+        grads = core.backward(cache, params)
+        return Probe(X, y, params, seed, cache["Z1"], cache["A1"], cache["P"], float(loss), grads, isolable, net,
+                     float(loss))
+    loss, cache = family.forward_loss(X, y, params, net)
+    grads = family.backward(cache, params, net)
+    mean_loss = family.forward_loss(X, y, params, Net(net.act, net.head, net.alpha))[0]
+    Z2 = cache["Z2"]
+    P = np.exp(family.log_softmax(Z2)) if net.head == "softmax_ce" else family.sigmoid(Z2)  # the head's outputs
+    return Probe(X, y, params, seed, cache["Z1"], cache["A1"], P, float(loss), grads, isolable, net,
+                 float(mean_loss))
 
 
 def _acceptable(probe):
@@ -151,4 +180,5 @@ def _acceptable(probe):
         np.linalg.matrix_rank(np.hstack([probe.A1, ones])) == N
         and np.linalg.matrix_rank(np.hstack([probe.X, ones])) == N
     ) or not probe.isolable
-    return np.abs(probe.Z1).min() > Z1_MARGIN and flips.sum() >= 2 and full_rank and probe.P.min() > 1e-3
+    moderate = probe.P.min() > 1e-3 and (probe.net.head == "softmax_ce" or probe.P.max() < 1 - 1e-3)
+    return np.abs(probe.Z1).min() > Z1_MARGIN and flips.sum() >= 2 and full_rank and moderate

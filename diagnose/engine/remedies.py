@@ -8,11 +8,13 @@ section 5) or `other`; a test checks it against the catalog's checklist_item.
 """
 from dataclasses import dataclass
 
+from diagnose.engine.member import member_terms
+
 FAMILIES = {
     1: "a wrong scale factor such as a missing /N",
     2: "an in-place write (no copy)",
     3: "a wrong label shape",
-    4: "a bad ReLU mask",
+    4: "a bad ReLU mask or activation derivative",
     5: "a numerically unstable softmax or log",
     6: "float32 in a gradient check",
     7: "params updated before the check",
@@ -128,6 +130,8 @@ TERMS = {
                       caution=True),
 }
 
+TERMS.update({k: Term(*v) for k, v in member_terms().items() if k not in TERMS})  # the net family's faults
+
 _PATTERNS = (
     ("_transposed", "{t} has the transpose of its parameter's shape",
      "put the factors in the order that gives the parameter's shape (e.g. A1.T @ dZ2, not dZ2.T @ A1)"),
@@ -165,7 +169,7 @@ def family_label(fault_id):
 
 
 def family_words(fault_id):
-    """'a bad ReLU mask (checklist 4)'; for `other`, the fault's own title: 'dW2 has ... (other)'."""
+    """'a bad ReLU mask or activation derivative (checklist 4)'; for `other`, the fault's own title: 'dW2 has ... (other)'."""
     t = term(fault_id)
     return f"{FAMILIES[t.family] if t.family else t.title} ({family_label(fault_id)})"
 

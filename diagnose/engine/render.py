@@ -1,4 +1,8 @@
 """Text rendering of a Report: the stages in order, the numbers lined up, then the fix."""
+import dataclasses
+
+from core.family import NET as DEFAULT_NET
+from core.family import parse_net
 from diagnose.engine.findings import Stage
 from diagnose.engine.remedies import family_words, term
 
@@ -30,6 +34,25 @@ def stage_lines(report, stage, number, reveal):
         elif reveal and f.caution:
             lines.append(f"     => caution: {f.meaning} [{f.caution}]")
     return lines
+
+
+BASIS_WORDS = {"recognised from the loss": "recognised from the loss", "given": "given with --net",
+               "gradients": "no member's loss matches; the gradients are this member's",
+               "nearest": "no member's loss matches; judged as the member whose gradients are nearest",
+               "default": "no member's loss matches; judged as the default net"}
+
+
+def net_lines(report, reveal=True):
+    """`net: tanh hidden layer, softmax + cross-entropy (recognised from the loss)`; nothing for the default net
+    recognised as such, so the reports of core/net.py's net read as they always have. Without `reveal` (a drill)
+    the loss convention is left out: "sum over the batch" would give a summed loss away."""
+    net, basis = getattr(report, "net", None), getattr(report, "net_basis", "")
+    if not net:
+        return []
+    net = parse_net(net) if reveal else dataclasses.replace(parse_net(net), convention="mean")
+    if str(net) == DEFAULT_NET and basis == "recognised from the loss":
+        return []
+    return [f"net: {net.describe()} ({BASIS_WORDS.get(basis, basis)})"]
 
 
 def plural(n, word):
@@ -65,6 +88,7 @@ def render_report(report, reveal=True):
     N, D, H, C = report.shape
     lines = head_lines(report) if reveal else []
     lines.append(f"probe: seed {report.seed}, N={N} D={D} H={H} C={C}; {plural(report.forward_calls, 'forward call')}")
+    lines += net_lines(report, reveal)
     for number, stage in enumerate(Stage, 1):
         lines += stage_lines(report, stage, number, reveal)
     if report.failure:

@@ -41,6 +41,8 @@ class Report:
     skipped: tuple = ()
     failure: Failure | None = None
     notes: tuple = ()
+    net: str | None = None  # the member of the net family judged, e.g. "tanh,sigmoid_bce" (core.family spec)
+    net_basis: str = ""  # "recognised from the loss", "given", "gradients", "nearest" or "default"
     cautions: tuple = ()  # Caution records: right on ordinary inputs, but fragile; never change the verdict
     functions: tuple = (FORWARD, BACKWARD)  # the subject's own names for its forward and backward parts
 
@@ -102,6 +104,8 @@ class Report:
             "skipped": list(self.skipped),
             "notes": list(self.notes),
             "failure": self.failure.to_dict() if self.failure else None,
+            "net": self.net,
+            "net_basis": self.net_basis,
         }
 
     @classmethod
@@ -123,6 +127,8 @@ class Report:
             skipped=tuple(doc["skipped"]),
             failure=Failure.from_dict(doc["failure"]) if doc["failure"] else None,
             notes=tuple(doc["notes"]),
+            net=doc.get("net"),
+            net_basis=doc.get("net_basis", ""),
             cautions=tuple(Caution.from_dict(c) for c in doc.get("cautions", ())),
             functions=tuple(doc.get("functions", (FORWARD, BACKWARD))),
         )

@@ -17,15 +17,23 @@ def catalog_dict():
 
 
 def catalog_table():
-    """The catalog as an aligned text table: id, kind, family, title."""
-    rows = [("id", "kind", "family", "title")] + [(f.id, f.kind.value, family_of(f), f.title) for f in FAULTS]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}" for a, b, c, d in rows)
+    """The catalog as an aligned text table: id, kind, family, member of the net family, title."""
+    rows = [("id", "kind", "family", "net", "title")] + [(f.id, f.kind.value, family_of(f), f.net, f.title)
+                                                         for f in FAULTS]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r[:4], widths)) + f"  {r[4]}" for r in rows)
 
 
-def catalog_markdown():
-    """The README's catalog table, generated from the records so it cannot go stale."""
-    lines = ["| id | kind | title | what a person sees |", "|---|---|---|---|"]
-    for f in FAULTS:
-        lines.append(f"| `{f.id}` | {f.kind.value} | {f.title} | {f.symptom} |")
+def catalog_markdown(source="core.net"):
+    """The README's catalog table of the faults made in `source`, generated from the records so it cannot go stale.
+
+    Member faults (source "core.family") get a net column: the member they are made in.
+    """
+    faults = [f for f in FAULTS if f.source == source]
+    if source == "core.net":
+        lines = ["| id | kind | title | what a person sees |", "|---|---|---|---|"]
+        lines += [f"| `{f.id}` | {f.kind.value} | {f.title} | {f.symptom} |" for f in faults]
+    else:
+        lines = ["| id | net | kind | title | what a person sees |", "|---|---|---|---|---|"]
+        lines += [f"| `{f.id}` | {f.net} | {f.kind.value} | {f.title} | {f.symptom} |" for f in faults]
     return "\n".join(lines)

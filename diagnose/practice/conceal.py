@@ -13,6 +13,7 @@ import re
 import tokenize
 from dataclasses import replace
 
+from core.family import NET, parse_net
 from diagnose.engine.findings import Stage
 
 NEUTRAL_HEADER = '''"""A two-layer classifier: X -> Z1 = X W1 + b1 -> A1 = ReLU(Z1) -> Z2 = A1 W2 + b2 -> softmax -> CE.
@@ -33,6 +34,13 @@ OBSERVATION_RULES = (
     (re.compile(r"^dZ2 recovered from dW2 and db2 has -1/N at every class present in y, in every row$"),
      "dZ2 recovered from dW2 and db2 differs from (P - onehot(y)) / N"),
     (re.compile(r"^dW2 equals Z1\^T dZ2: the pre-activation, not A1$"), "dW2 does not equal A1^T dZ2"),
+    # -- the net family's members (engine/member.py) --
+    (re.compile(r"^(dZ1 recovered from dW1 and db1|the dZ1 whose dW1 and db1 the subject returns) "
+                r"equals \(dZ2 W2\^T\) \* (?!\(Z1 > 0\)$|[a-z_]+'\(Z1\)$).*$"),
+     r"\1 does not equal (dZ2 W2^T) times the activation's derivative at Z1"),
+    (re.compile(r"^dZ2 recovered from dW2 and db2 is .*, not (.*)$"), r"dZ2 recovered from dW2 and db2 differs from \1"),
+    (re.compile(r"; it equals the binary cross-entropy without its \(1 - y\) log\(1 - s\) term"), ""),
+    (re.compile(r"equals the ([a-z -]+) summed over the batch$"), r"equals N times the mean \1"),
     (re.compile(r"^dW1 is right but db1 equals the batch sum of dA1, before the mask$"),
      "dW1 passes but db1 does not equal the batch sum of dZ1"),
 )
@@ -78,10 +86,19 @@ def strip_comments(source):
     return "".join(lines)
 
 
-def neutral_source(source):
-    """A module's source as a drill shows it: its docstring replaced by NEUTRAL_HEADER, no comments."""
+def neutral_source(source, net=None):
+    """A module's source as a drill shows it: its docstring replaced by NEUTRAL_HEADER (naming member `net` of
+    the net family when given, e.g. "tanh,softmax_ce"), no comments."""
     source = strip_comments(source)
     match = re.match(r'\s*""".*?"""\n', source, re.S)
     if match:
-        source = NEUTRAL_HEADER + source[match.end():]
+        source = member_header(net) + source[match.end():]
     return source
+
+
+def member_header(net):
+    """NEUTRAL_HEADER, or its words for another member: 'A two-layer classifier, tanh hidden layer, ...'."""
+    if net is None or net == NET:
+        return NEUTRAL_HEADER
+    first, rest = NEUTRAL_HEADER.split("\n", 1)
+    return f'"""A two-layer classifier: {parse_net(net).describe()}.\n' + rest

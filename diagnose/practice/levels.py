@@ -2,7 +2,7 @@
 
 1: the seven checklist faults. 2: plus the extended catalog, and the equivalent
 mutants as rounds whose answer is `healthy`. 3: plus two checklist faults at once
-(an item "a+b"). A level also names the members of the net family its blank
+(an item "a+b") and the faults of the net family's other members. A level also names the members of the net family its blank
 templates may be drawn from (`nets`; None is core/net.py's ReLU and softmax CE):
 a member is plugged in by adding its name there. A person moves up a level when 8
 of their last 10 rounds at it were right; `--level N` pins one.
@@ -12,6 +12,7 @@ import itertools
 from dataclasses import dataclass
 
 import bugs
+from core.family import MEMBERS, NET
 
 PROMOTE_RIGHT, WINDOW = 8, 10  # 8 of the last 10 rounds of a level move a person up
 PAIR = "+"
@@ -36,8 +37,9 @@ class Level:
         return tuple(f for f in self.faults if bugs.get(f).kind is not bugs.Kind.EQUIVALENT)
 
 
-def ids(*kinds):
-    return tuple(f.id for f in bugs.by_kind(*kinds))
+def ids(*kinds, members=False):
+    """The catalog ids of these kinds; those of the net family's other members (core/family.py) only with `members`."""
+    return tuple(f.id for f in bugs.by_kind(*kinds) if members or f.source == "core.net")
 
 
 @functools.cache
@@ -69,7 +71,8 @@ def levels():
     return {
         1: Level(1, "the seven checklist faults", ids(ck)),
         2: Level(2, "plus the extended catalog and equivalent mutants", ids(ck, ex, eq)),
-        3: Level(3, "plus two checklist faults at once", ids(ck, ex, eq), pairs=True),
+        3: Level(3, "plus two checklist faults at once and the net family's other members", ids(ck, ex, eq, members=True),
+                 pairs=True, nets=(None, *(str(net) for net in MEMBERS if str(net) != NET))),
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 import bugs
-from bugs.mutant import core_source, function_source
+from bugs.mutant import core_source, function_source, source_for
 from diagnose.check.template import write_template
 from diagnose.engine.pipeline import diagnose
 from diagnose.practice.answers import HEALTHY, menu_text, parser, truth
@@ -154,9 +154,10 @@ def changed_file_lines(before, after):
     return lines
 
 
-def fix_clues(text):
+def fix_clues(text, item):
     """What the hints may say of a mutant file: its changed lines' text and (line, function) places."""
-    changed = changed_file_lines(neutral_source(core_source()), text)
+    fault = faults_of(item)[0]
+    changed = changed_file_lines(neutral_source(source_for(fault), fault.net), text)
     lines = text.splitlines()
     return Clues(lines=tuple(lines[n - 1] for n in changed if n <= len(lines)),
                  where=tuple((n, enclosing_function(text, n)) for n in changed))
@@ -165,12 +166,12 @@ def fix_clues(text):
 def fix_round(session, item, index):
     """Write the mutant (neutral header, no comments) to a file; the person makes it healthy; then reveal."""
     path = round_file(session.drill.workdir, index)
-    text = neutral_source(mutant_source(item))
+    text = neutral_source(mutant_source(item), faults_of(item)[0].net)
     path.write_text(text, encoding="utf-8")
     click.echo(f"{path} holds a two-layer classifier. Make `diagnose check` call it healthy "
                "(if it already is, check it unchanged).")
     click.echo("Each check shows what the diagnoser observed, not its verdict.")
-    clues = Clues() if truth(item) == {HEALTHY} else fix_clues(text)  # an equivalent mutant has no line to fix
+    clues = Clues() if truth(item) == {HEALTHY} else fix_clues(text, item)  # an equivalent mutant has no line to fix
     attempt = repair(session, path, session.probe_seed(), reveal=False, clues=clues)
     outcome = session.scored(attempt.healthy, attempt.seconds)
     reveal(session, item, diagnosed(session, item))
@@ -178,8 +179,8 @@ def fix_round(session, item, index):
 
 
 def mutant_source(item):
-    """The core's source with every fault of the item applied."""
-    source = core_source()
+    """The core's source (core/family.py set to its member, for a member fault) with every fault of the item applied."""
+    source = source_for(faults_of(item)[0])
     for fault in faults_of(item):
         source = bugs.apply(fault, source)
     return source

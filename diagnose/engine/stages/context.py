@@ -43,6 +43,8 @@ class Context:
     scaled: dict = field(default_factory=dict)  # tensor -> the constant ratio it alone carries (stage 5)
     skipped: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    net_basis: str = "recognised from the loss"  # or "given", "gradients", "nearest", "default" (engine/recognise.py)
+    loss_match: object = None  # member.Match: the member whose loss is nearest the subject's
 
     def params_with(self, name=None, delta=None):
         """Fresh copies of the probe's params, with `delta` added to tensor `name`."""

@@ -5,6 +5,7 @@ import numpy as np
 from core import PARAM_KEYS, rel_error
 from diagnose.engine.findings import Finding, Stage, TensorCheck
 from diagnose.engine.stages.directional import along, directions, entry
+from diagnose.engine.stages.precision import hidden_rounding
 
 S = Stage.GRADCHECK
 
@@ -170,6 +171,12 @@ def run(ctx):
             ctx.explained[name] = "log_eps"
         elif check.constant and abs(check.ratio - 1) > 1e-3:  # a ratio of 1.0000x is no factor
             groups.setdefault(name_ratio(check.ratio, N, ratio_tol(ctx)) or f"{check.ratio:.4g}", []).append(name)
+    for label, names in list(groups.items()):
+        if all(ctx.grads[name].size == 1 for name in names):  # one entry: any error is a "constant" ratio
+            del groups[label]
+    rounding = None if groups or noisy else hidden_rounding(ctx, failing)
+    if rounding:
+        return [rounding]
     findings = []
     if noisy:
         findings.append(Finding(S, True, f"{', '.join(noisy)} agree to within float32 rounding (ratio within 5% of 1)"))

@@ -8,6 +8,7 @@ so a fault upstream is never blamed on the mask, and two faults are both named.
 import numpy as np
 
 from diagnose.engine.findings import Finding, Stage
+from diagnose.engine.member import derivatives, dz2_words, wrong_dZ2s
 from diagnose.engine.stages.compare import close, scale_between
 from diagnose.engine.stages.shapes import named
 
@@ -35,14 +36,21 @@ def labels_pattern(probe):
 
 
 def judge_dZ2(ctx, dZ2):
-    """Compare the recovered dZ2 with (P - onehot(y)) / N and its invariants."""
+    """Compare the recovered dZ2 with the member's reference ((P - onehot(y)) / N by default) and its invariants."""
     probe, tol = ctx.probe, ctx.match_tol
-    ref = probe.dZ2
+    ref, words = probe.dZ2, dz2_words(probe.net)
     if close(dZ2, ref, tol):
-        return [Finding(S, True, "dZ2 recovered from dW2 and db2 equals (P - onehot(y)) / N")]
+        return [Finding(S, True, f"dZ2 recovered from dW2 and db2 equals {words}")]
     c = scale_between(dZ2, ref)
     if close(dZ2, c * ref, tol):
-        return [scaled_finding(probe, c, "(P - onehot(y)) / N")]
+        return [scaled_finding(probe, c, words)]
+    for fault, what, wrong in wrong_dZ2s(probe):
+        if close(dZ2, wrong, tol):
+            return [Finding(S, False, f"dZ2 recovered from dW2 and db2 is {what}, not {words}",
+                            "dZ2 itself is wrong", fault)]
+    if probe.net.head != "softmax_ce":
+        return [Finding(S, False, f"dZ2 recovered from dW2 and db2 differs from {words}", "dZ2 itself is wrong",
+                        "dZ2_wrong")]
     pattern = labels_pattern(probe)
     c = scale_between(dZ2, pattern)
     if close(dZ2, c * pattern, tol):
@@ -59,6 +67,8 @@ def scaled_finding(probe, c, what):
     """dZ2 is c times `what`: N, 1/N and -1 are named faults."""
     N = probe.X.shape[0]
     named = {N: "missing_div_n", 1 / N: "double_div_n", -1.0: "sign_flipped"}
+    if probe.net.convention == "sum":  # the loss is summed (and recognised so) while the gradient is averaged
+        named = {1 / N: "loss_summed", -1.0: "sign_flipped"}
     fault = next((f for v, f in named.items() if abs(c - v) <= 1e-3 * max(1, abs(v))), "dZ2_wrong")
     return Finding(S, False, f"dZ2 recovered from dW2 and db2 is {c:.4g} x {what}",
                    "dZ2 carries a constant factor", fault)
@@ -93,16 +103,43 @@ MASKS = {
 }
 
 
+OTHER_ON_RELU = ("sigmoid_grad_on_relu", "tanh_grad_on_relu")  # another activation's derivative on a ReLU layer
+
+
+def layer1_candidates(probe):
+    """[(fault or None for the right one, words, factor(dA1))]: dZ1 = dA1 * factor, the right one first."""
+    if probe.net.act == "relu":
+        masks = [(None if f == "correct" else f, words, lambda dA1, m=mask: m(probe, dA1))
+                 for f, (words, mask) in MASKS.items()]
+        others = [(f, words, lambda dA1, v=v: v) for f, words, v in derivatives(probe) if f in OTHER_ON_RELU]
+        return masks + others
+    return [(f, words, lambda dA1, v=v: v) for f, words, v in derivatives(probe)]
+
+
 def judge_mask(ctx, dZ1, dA1, seen="dZ1 recovered from dW1 and db1"):
-    """Which mask turns the subject's own dA1 into its dZ1 (`seen` says where that dZ1 comes from)."""
-    for fault, (words, mask) in MASKS.items():
-        if close(dZ1, dA1 * mask(ctx.probe, dA1), ctx.match_tol):
-            if fault == "correct":
-                return Finding(S, True, f"{seen} equals (dZ2 W2^T) * (Z1 > 0)")
-            return Finding(S, False, f"{seen} equals (dZ2 W2^T) masked by {words}",
-                           "the ReLU backward uses the wrong mask: it must be Z1 > 0", fault)
-    return Finding(S, False, f"{seen} matches no mask of the subject's dZ2 W2^T",
-                   "the ReLU backward or dA1 = dZ2 W2^T is wrong", "relu_backward_wrong")
+    """Which mask (or activation derivative) turns the subject's own dA1 into its dZ1 (`seen`: where dZ1 is from)."""
+    act = ctx.probe.net.act
+    relu = act == "relu"
+    for fault, words, factor in layer1_candidates(ctx.probe):
+        if close(dZ1, dA1 * factor(dA1), ctx.match_tol):
+            if fault is None:
+                return Finding(S, True, f"{seen} equals (dZ2 W2^T) * " + ("(Z1 > 0)" if relu else f"{act}'(Z1)"))
+            if relu and fault not in OTHER_ON_RELU:
+                return Finding(S, False, f"{seen} equals (dZ2 W2^T) masked by {words}",
+                               "the ReLU backward uses the wrong mask: it must be Z1 > 0", fault)
+            return Finding(S, False, f"{seen} equals (dZ2 W2^T) * {words}",
+                           f"the {act} backward must multiply by {act}'(Z1), the derivative at the pre-activation",
+                           fault)
+    if relu:
+        return Finding(S, False, f"{seen} matches no mask of the subject's dZ2 W2^T",
+                       "the ReLU backward or dA1 = dZ2 W2^T is wrong", "relu_backward_wrong")
+    return Finding(S, False, f"{seen} matches no derivative of {act} times the subject's dZ2 W2^T",
+                   f"the {act} backward or dA1 = dZ2 W2^T is wrong", f"{act}_backward_wrong")
+
+
+def right_factor(probe):
+    """The activation's derivative at Z1: (Z1 > 0) for ReLU."""
+    return layer1_candidates(probe)[0][2](None)
 
 
 def layer1(ctx, dZ2):
@@ -115,7 +152,7 @@ def layer1(ctx, dZ2):
     dZ1, residual = recover(M1, np.vstack([g["W1"], g["b1"]]))
     if residual <= ctx.match_tol:
         return [judge_mask(ctx, dZ1, dA1)]
-    dZ1_ref = dA1 * (probe.Z1 > 0)
+    dZ1_ref = dA1 * right_factor(probe)
     if close(g["W1"], probe.X.T @ dZ1_ref, ctx.match_tol) and close(g["b1"], dA1.sum(axis=0), ctx.match_tol):
         return [DB1_BEFORE_MASK]
     if any(ctx.explained.get(k) for k in ("W1", "b1")):
@@ -143,12 +180,12 @@ def fallback(ctx):
     if not {"W1", "b1"} & set(ctx.unexplained) or "W1" not in g or "b1" not in g:
         return findings
     dA1 = dZ2 @ probe.params["W2"].T
-    for fault, (words, mask) in MASKS.items():
-        dZ1 = dA1 * mask(probe, dA1)
+    for fault, words, factor in layer1_candidates(probe):
+        dZ1 = dA1 * factor(dA1)
         if close(g["W1"], probe.X.T @ dZ1, ctx.match_tol):
             if close(g["b1"], dZ1.sum(axis=0), ctx.match_tol):
                 return findings + [judge_mask(ctx, dZ1, dA1, "the dZ1 whose dW1 and db1 the subject returns")]
-            if fault == "correct" and close(g["b1"], dA1.sum(axis=0), ctx.match_tol):
+            if fault is None and close(g["b1"], dA1.sum(axis=0), ctx.match_tol):
                 return findings + [DB1_BEFORE_MASK]
     return findings + [Finding(S, False, "dW1 and db1 match no mask of dZ2 W2^T", "layer 1 is wrong", "layer1_wrong")]
 

@@ -53,3 +53,25 @@ def run(ctx):
     else:
         meaning = "low precision (the error does not fall with h, so a logic fault may hide behind it too)"
     return [Finding(S, False, seen, meaning, "float32")]
+
+
+def hidden_rounding(ctx, failing):
+    """A failing check with float64 results may still be float32 rounding inside (labels can upcast a float32
+    loss): along the worst tensor's steepest check direction the error falls tenfold as h grows from 1e-5 to
+    1e-2, which a logic fault's error does not. Then a Finding naming float32, else None (4 forward calls)."""
+    if ctx.low_precision or not failing:
+        return None
+    name = max(failing, key=lambda n: ctx.checks[n].rel_error)
+    g = ctx.grads[name]
+    v = max(directions(ctx.probe.seed, name, g.shape), key=lambda d: abs(np.vdot(g, d)))
+    analytic = float(np.vdot(g, v))
+    small, large = (rel_error(analytic, along(ctx, {name: v}, h)) for h in STEPS)
+    if not (large < small / 10 and large < 1e-3):
+        return None
+    for each in failing:
+        ctx.explained[each] = "float32"
+    return Finding(Stage.GRADCHECK, False,
+                   f"the loss and gradients are float64, yet along one direction of {name} the check's relative "
+                   f"error is {small:.1e} at h = {STEPS[0]:g} and {large:.1e} at h = {STEPS[1]:g}",
+                   "rounding noise, which falls as h grows: part of the computation runs below float64 "
+                   "(float32 inputs or params) and is cast back", "float32")

@@ -7,7 +7,8 @@ shape with finite values. Output no later stage can use is named here, with what
 """
 import numpy as np
 
-from core import PARAM_KEYS
+from core import PARAM_KEYS, family
+from diagnose.engine.member import loss_words
 from diagnose.engine.findings import Finding, Stage
 from diagnose.engine.stages.context import Halt
 
@@ -30,6 +31,8 @@ def normalise(name, g, param, N):
         return g.reshape(want), f"d{name}_keepdims"
     if param.ndim == 1 and g.shape == (N,):
         return None, f"d{name}_wrong_axis"
+    if param.ndim == 1 and g.shape == ():
+        return (g.reshape(want) if param.size == 1 else None), f"d{name}_scalar"
     return None, "shape_mismatch"
 
 
@@ -40,6 +43,9 @@ def shape_meaning(fault, name, g, param):
     if fault.endswith("_keepdims"):
         return (f"a sum with keepdims=True leaves shape {g.shape}; the in-place update "
                 f"`{name} -= lr * d{name}` then fails to broadcast")
+    if fault.endswith("_scalar"):
+        return (f"a sum over every axis gives one number; `{name} -= lr * d{name}` then adds it to every entry "
+                "without an error")
     if fault.endswith("_wrong_axis"):
         return "length N: summed over axis 1 (the units) instead of axis 0 (the batch)"
     return f"expected {param.shape}"
@@ -86,6 +92,8 @@ def log_softmax(Z, axis):
 
 def forward_patterns(probe):
     """[(fault id, what it looks like, the loss it gives on the probe)] for known forward mistakes."""
+    if probe.net.head != "softmax_ce":
+        return member_patterns(probe)
     N = probe.X.shape[0]
     P, y, Z2 = probe.P, probe.y, probe.Z2
     rows = Z2 - Z2.max(axis=1, keepdims=True)  # shifted per row, as usual
@@ -98,6 +106,16 @@ def forward_patterns(probe):
         ("softmax_wrong_axis", axis0, -np.mean(log_softmax(Z2, 0)[np.arange(N), y])),
         ("softmax_wrong_axis", axis0 + ", after a shift by each row's max", -np.mean(col_normalised[np.arange(N), y])),
     ]
+
+
+def member_patterns(probe):
+    """The known forward mistakes of a sigmoid head: binary cross-entropy without its (1 - y) term."""
+    if probe.net.head != "sigmoid_bce":
+        return []
+    y, z = probe.y, probe.Z2[:, 0]
+    scale = family.convention_scale(probe.net.convention, len(y), 1)
+    return [("bce_no_one_minus_y", "it equals the binary cross-entropy without its (1 - y) log(1 - s) term",
+             scale * np.sum(y * np.logaddexp(0, -z)))]  # -sum y log s(z)
 
 
 def log_eps_of(probe, loss):
@@ -121,13 +139,15 @@ def log_eps_of(probe, loss):
 
 
 PATTERN_MEANINGS = {
+    "bce_no_one_minus_y": "the examples with y = 0 add nothing to the loss: -[y log s + (1 - y) log(1 - s)] "
+                          "has two terms",
     "labels_n1": "the labels broadcast as an (N, 1) column",
     "softmax_wrong_axis": "softmax sums over the batch instead of over the classes of each row",
 }
 
 
 def check_loss(ctx):
-    """The loss is a finite real scalar; compare it with the net's mean cross-entropy."""
+    """The loss is a finite real scalar; compare it with the member's loss (the mean cross-entropy by default)."""
     loss, unusable = loss_value(ctx)
     if unusable:
         return [unusable]
@@ -138,39 +158,48 @@ def check_loss(ctx):
 
 
 def compare_loss(ctx, loss):
-    """The loss against the net's mean cross-entropy: equal, a sum, or a forward fault."""
-    ref, N = ctx.probe.loss, ctx.probe.X.shape[0]
-    ctx.loss, ctx.loss_ratio = loss, loss / ref
+    """The loss against the member's (the net's mean cross-entropy by default): equal, a sum, or a forward fault."""
+    probe = ctx.probe
+    ref, N = probe.loss, probe.X.shape[0]
+    ctx.loss, ctx.loss_ratio = loss, loss / probe.mean_loss  # against the mean over N, whatever the convention
     tol = 1e-5  # an epsilon such as log(P + 1e-8) is no fault
     if low_precision(ctx.loss_dtype):  # float32: 1e-4; float16 rounds the loss itself to ~1e-3
         tol = max(1e-4, 10 * float(np.finfo(ctx.loss_dtype).eps))
-    seen = f"the loss is {loss:.6g} where the mean cross-entropy of the net on the probe is {ref:.6g}"
-    eps = None if ctx.input_changes else log_eps_of(ctx.probe, loss)
+    words = loss_words(probe.net)
+    seen = f"the loss is {loss:.6g} where {words} of the net on the probe is {ref:.6g}"
+    softmax_mean = probe.net.head == "softmax_ce" and probe.net.convention == "mean"
+    eps = None if ctx.input_changes or not softmax_mean else log_eps_of(probe, loss)
     if eps:  # the gradient check then tolerates what the epsilon explains, and only that
-        p_min = float(ctx.probe.P[np.arange(N), ctx.probe.y].min())
+        p_min = float(probe.P[np.arange(N), probe.y].min())
         ctx.eps_tol = 10 * eps / p_min  # the gradient moves by up to eps / p_y
         eps_caution = Finding(S, True, f"{seen}: it equals -mean log(p_y + {eps:.0e}), an epsilon inside the log",
                               f"right, but the epsilon moves the loss and its gradient by up to {eps / p_min:.0e} "
                               "relative", caution="log_eps")
-    if abs(ctx.loss_ratio - 1) < tol or eps:
+    if abs(loss / ref - 1) < tol or eps:
         ctx.loss_is_net = True
+        ctx.loss_summed = probe.net.convention == "sum"  # recognised as the sum: the gradient check says of what
         kind = "a finite number" if ctx.loss_shape else "a finite scalar"
         if eps and eps / p_min >= 1e-5:  # an effect the gradient check can see: say where it comes from
             return [eps_caution]
-        return [Finding(S, True, f"the loss {loss:.6g} is {kind} and equals the mean cross-entropy")]
-    if abs(ctx.loss_ratio - N) < N * tol:
+        return [Finding(S, True, f"the loss {loss:.6g} is {kind} and equals {words}")]
+    if probe.net.convention == "mean" and abs(ctx.loss_ratio - N) < N * tol:
         ctx.loss_summed = True
         return [Finding(S, True, f"{seen}: N = {N} times it, the sum over the batch (the gradient check "
                                  "tells whether the gradients are those of the sum)")]
+    ratio = f" (ratio {loss / ref:.4f})"
     if ctx.input_changes:
-        return [Finding(S, False, f"{seen} (ratio {ctx.loss_ratio:.4f})",
+        return [Finding(S, False, seen + ratio,
                         f"{ctx.subject.forward_name} edited its own inputs (see purity), so it computed another loss")]
-    for fault, observed, pattern in forward_patterns(ctx.probe):
+    for fault, observed, pattern in forward_patterns(probe):
         if abs(loss / pattern - 1) < tol:
             return [Finding(S, False, f"{seen}; {observed}", PATTERN_MEANINGS[fault], fault)]
-    return [Finding(S, False, f"{seen} (ratio {ctx.loss_ratio:.4f})",
-                    "the forward pass computes another loss; the gradient stages still check backward against "
-                    "this loss", "forward_wrong")]
+    seen += ratio
+    match = ctx.loss_match
+    if ctx.net_basis in ("gradients", "nearest", "default") and match is not None:
+        seen += (f"; no member of the net family has this loss: the nearest is {match.net} ({match.net.describe()}) "
+                 f"with {match.loss:.6g}, a relative difference of {match.distance:.1e}")
+    return [Finding(S, False, seen, "the forward pass computes another loss; the gradient stages still check "
+                                    "backward against this loss", "forward_wrong")]
 
 
 # -- the gradients --------------------------------------------------------------------------
@@ -195,7 +224,7 @@ def check_container(grads):
 
 def as_array(raw):
     """(array, None) for a real floating array; else (None, (fault, what it is, what that means))."""
-    g = raw if isinstance(raw, np.ndarray) else None
+    g = raw if isinstance(raw, np.ndarray) else np.asarray(raw) if isinstance(raw, np.generic) else None  # np.sum
     if isinstance(raw, (list, tuple)):
         try:
             g = np.asarray(raw)

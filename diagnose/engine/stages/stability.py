@@ -1,5 +1,8 @@
 """Stage 3, stability: softmax is shift-invariant, so a shift of every logit must change nothing.
 
+For a sigmoid head (binary cross-entropy, squared error) there is no shift-invariance: a
+saturated logit must still give a finite loss and finite gradients instead.
+
 Shifting every logit by the same +1000 (through b2) leaves a max-shifted softmax
 exactly as it was, while exp of the raw logits overflows to inf/inf = nan. Pushing
 logits *apart* instead underflows p_y to 0 even in a correct softmax: that is the
@@ -38,8 +41,19 @@ def shift_finding(ctx):
     seen = f"with every logit shifted by +{SHIFT:g} the loss is {loss:.6g} (was {ctx.loss:.6g})"
     if differing:
         seen += f" and {', '.join('d' + k for k in differing)} changed"
+    if same_loss and isinstance(grads, dict) and all_finite(grads):
+        return Finding(S, False, seen, "the loss is shift-invariant but the gradient is not: it depends on the raw "
+                                       "logits, not on softmax(Z2) alone (layer isolation says where)")
     return Finding(S, False, seen, "exp of unshifted logits overflows: subtract each row's max first",
                    "unstable_softmax")
+
+
+def all_finite(grads):
+    """Every returned gradient holds finite numbers only."""
+    try:
+        return all(np.all(np.isfinite(np.asarray(g, dtype=np.float64))) for g in grads.values())
+    except (TypeError, ValueError):
+        return False
 
 
 def saturation_finding(ctx):
@@ -83,8 +97,37 @@ def nonfinite_gradients(ctx, grads):
     return broken
 
 
+def saturated_finding(ctx, sign):
+    """Every logit pushed to +-1000 through b2 (a sigmoid head saturates): loss and gradients must stay finite."""
+    params = ctx.params_with("b2", sign * SHIFT)
+    loss, grads, _ = ctx.subject.loss_and_grads(ctx.probe.X.copy(), ctx.probe.y.copy(), params)
+    loss = float(np.asarray(loss, dtype=np.float64))
+    where = f"with every logit at {sign * SHIFT:+g} (the sigmoid saturates)"
+    bad = [k for k, g in grads.items() if not np.all(np.isfinite(np.asarray(g, dtype=np.float64)))] \
+        if isinstance(grads, dict) else []
+    if not np.isfinite(loss) and not bad and ctx.probe.net.head == "sigmoid_bce":  # inf, or 0 * log(0) = nan
+        return Finding(S, True, f"{where} the loss is {loss} while the gradients are finite",
+                       "log(0) once s(z) rounds to 0 or 1: right on ordinary inputs, but one saturated logit makes "
+                       "the loss infinite; compute it from the logits, log(1 + e^z) - y z", caution="log_no_eps")
+    if not np.isfinite(loss) or bad:
+        grads_seen = f" and {', '.join('d' + k for k in bad)} hold non-finite values" if bad else ""
+        return Finding(S, False, f"{where} the loss is {loss:.6g}{grads_seen}",
+                       "exp overflows in the sigmoid: write it so no exp of a large number is taken",
+                       "unstable_sigmoid")
+    return None
+
+
+def sigmoid_run(ctx):
+    """A sigmoid head: every logit at +1000, then at -1000, must give a finite loss and finite gradients."""
+    found = [f for f in (saturated_finding(ctx, +1), saturated_finding(ctx, -1)) if f is not None]
+    return found or [Finding(S, True, f"with every logit at +{SHIFT:g} and at -{SHIFT:g} (the sigmoid saturates) "
+                                      "the loss and the gradients are finite")]
+
+
 def run(ctx):
-    """The shift test, then (only when it passes) the saturation warning."""
+    """The shift test, then (only when it passes) the saturation warning; for a sigmoid head, saturation."""
+    if ctx.probe.net.head != "softmax_ce":
+        return sigmoid_run(ctx)
     shift = shift_finding(ctx)
     if not shift.passed:
         ctx.skipped.append("saturation: the shift test already failed")
