@@ -1,4 +1,4 @@
-# expect: healthy; cautions: log_no_eps
+# expect: healthy; cautions: log_no_eps; net: relu,softmax_ce
 import numpy as np
 
 

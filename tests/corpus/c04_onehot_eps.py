@@ -1,4 +1,4 @@
-# expect: healthy
+# expect: healthy; net: relu,softmax_ce
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: healthy; cautions: loss_is_sum
+# expect: healthy; cautions: loss_is_sum; net: relu,softmax_ce,sum
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: healthy
+# expect: healthy; net: relu,softmax_ce
 import math
 import numpy as np
 
