@@ -471,3 +471,25 @@ def test_float32_gradients_of_a_float64_loss_are_a_caution_and_a_float32_forward
                                   '    X = X.astype(np.float32)\n    params = {k: v.astype(np.float32) for k, v in '
                                   'params.items()}\n    pre = X @ params["W1"]'))
     assert forward32.verdict == "float32"
+
+
+HALF_SUM_MSE = '''
+import numpy as np
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    z1 = X @ W1 + b1
+    a1 = np.maximum(0, z1)
+    out = 1 / (1 + np.exp(-(a1 @ W2 + b2)))
+    t = np.eye(W2.shape[1])[y]
+    loss = 0.5 * np.sum((out - t) ** 2)
+    delta = (out - t) * out * (1 - out)
+    dz1 = delta @ W2.T * (z1 > 0)
+    return loss, {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ delta, "b2": delta.sum(0)}
+'''
+
+
+def test_a_half_squared_error_summed_over_the_batch_gets_the_same_caution_as_a_plain_sum():
+    report = report_of(HALF_SUM_MSE)
+    assert (report.verdict, caution_ids(report), report.net) == ("healthy", ["loss_is_sum"], "relu,sigmoid_mse,half_sum")
+    assert "   - the gradients are those of the summed loss, N = 6 times the mean" in report.text()

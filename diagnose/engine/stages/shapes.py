@@ -177,7 +177,7 @@ def compare_loss(ctx, loss):
                               "relative", caution="log_eps")
     if abs(loss / ref - 1) < tol or eps:
         ctx.loss_is_net = True
-        ctx.loss_summed = probe.net.convention == "sum"  # recognised as the sum: the gradient check says of what
+        ctx.loss_summed = probe.net.convention.removeprefix("half_") == "sum"  # a sum (1/2 or not): the gradient check says of what
         kind = "a finite number" if ctx.loss_shape else "a finite scalar"
         if eps and eps / p_min >= 1e-5:  # an effect the gradient check can see: say where it comes from
             return [eps_caution]
