@@ -493,3 +493,24 @@ def test_a_half_squared_error_summed_over_the_batch_gets_the_same_caution_as_a_p
     report = report_of(HALF_SUM_MSE)
     assert (report.verdict, caution_ids(report), report.net) == ("healthy", ["loss_is_sum"], "relu,sigmoid_mse,half_sum")
     assert "   - the gradients are those of the summed loss, N = 6 times the mean" in report.text()
+
+
+def test_a_head_fault_on_a_half_squared_error_net_is_named_and_its_fix_is_that_members_formula():
+    source = variant(variant(HALF_SUM_MSE, "delta = (out - t) * out * (1 - out)", "delta = out - t"),
+                     "loss = 0.5 * np.sum((out - t) ** 2)", "loss = 0.5 * np.sum((out - t) ** 2) / len(y)")
+    source = variant(source, "delta = out - t", "delta = (out - t) / len(y)")
+    report = report_of(source)
+    assert (report.verdict, report.net) == ("mse_grad_no_sigmoid", "relu,sigmoid_mse,half_mean")
+    assert ("dZ2 recovered from dW2 and db2 is (S - Y) / N without the sigmoid's derivative S (1 - S), "
+            "not (S - Y) S (1 - S) / N") in report.text()
+    assert report.fix == "mse_grad_no_sigmoid: dZ2 = (S - Y) S (1 - S) / N"
+    assert "(P - onehot(y))" not in report.text()
+
+
+def test_the_raw_logits_fault_prints_the_divisor_the_subject_used():
+    source = variant(LOSS_AND_GRADS, "    dscores = probs\n", "    dscores = scores.copy()\n")
+    report = report_of(source)
+    assert report.verdict == "ce_grad_no_softmax"
+    assert "is (Z2 - max(Z2) - onehot(y)) / N: the shifted logits, the softmax missing from the gradient" \
+        in report.text()
+
