@@ -514,3 +514,36 @@ def test_the_raw_logits_fault_prints_the_divisor_the_subject_used():
     assert "is (Z2 - max(Z2) - onehot(y)) / N: the shifted logits, the softmax missing from the gradient" \
         in report.text()
 
+
+
+def test_a_forward_pass_cast_to_float32_is_blamed_on_the_forward_function():
+    report = report_of(variant(SPLIT, 'pre = X @ params["W1"] + params["b1"]',
+                               'pre = X.astype(np.float32) @ params["W1"].astype(np.float32) + params["b1"]'))
+    assert report.verdict == "float32"
+    assert report.blame == {"function": "forward_loss", "tensors": []}
+    assert "  float32 (in forward_loss): use float64" in report.text()
+
+
+BCE = '''
+import numpy as np
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    a1 = np.maximum(0, X @ W1 + b1)
+    s = 1 / (1 + np.exp(-(a1 @ W2 + b2)))
+    loss = -np.mean(y * np.log(s.ravel()) + (1 - y) * np.log(1 - s.ravel()))
+    dz2 = (s - y.reshape(-1, 1)) / len(y)
+    dz1 = dz2 @ W2.T * (a1 > 0)
+    return loss, {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ dz2, "b2": dz2.sum(0)}
+'''
+
+
+@pytest.mark.parametrize("reduce", ["mean", "sum"])
+def test_an_n1_sigmoid_output_against_n_labels_is_a_label_shape_fault_of_the_forward_pass(reduce):
+    assert report_of(BCE).verdict == "healthy"
+    source = variant(variant(BCE, "np.log(s.ravel())", "np.log(s)"), "np.log(1 - s.ravel())", "np.log(1 - s)")
+    report = report_of(variant(source, "-np.mean(", f"-np.{reduce}("))
+    assert (report.verdict, report.net) == ("bce_labels_broadcast", "relu,sigmoid_bce")
+    assert report.blame == {"function": "the forward part of loss_and_grads", "tensors": []}
+    assert "verdict: bce_labels_broadcast — a wrong label shape (checklist 3)" in report.text()
+    assert f"against every label y_j (an N x N array), {'averaged' if reduce == 'mean' else 'summed'}" in report.text()

@@ -229,6 +229,8 @@ def member_terms():
                                       "take softmax and cross-entropy together: dZ2 = (P - onehot(y)) / N", 0, back),
         "mse_grad_no_sigmoid": ("the squared-error gradient misses the sigmoid's derivative",
                                 "dZ2 = 2 (S - Y) * S * (1 - S) / N", 0, back),
+        "bce_labels_broadcast": ("the (N, 1) output and the (N,) labels broadcast to an (N, N) loss",
+                                 "give both one shape in the loss: s = A2.ravel() (or y = y.reshape(-1, 1))", 3, fwd),
         "bce_no_one_minus_y": ("the binary cross-entropy has no (1 - y) log(1 - s) term",
                                "loss = mean(log(1 + e^z) - y z) = -mean[y log s + (1 - y) log(1 - s)]", 0, fwd),
         "unstable_sigmoid": ("the sigmoid overflows at a saturated logit",

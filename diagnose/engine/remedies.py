@@ -79,7 +79,8 @@ TERMS = {
                      "compute log-softmax directly (shifted - log(sum(exp(shifted)))), or np.log(P + 1e-12)",
                      5, FORWARD, caution=True),
     # -- 6. precision ---------------------------------------------------------------------------
-    "float32": _t("the check runs in float32", "use float64 for X, the params and the loss in a gradient check", 6),
+    "float32": _t("the check runs in float32", "use float64 for X, the params and the loss in a gradient check", 6,
+                  FORWARD),  # the loss is computed below float64: a cast in the forward pass
     # -- 7. update before the check ---------------------------------------------------------------
     "update_before_check": _t("params change during backward",
                               "return the gradients; apply the SGD update only after any check", 7),
