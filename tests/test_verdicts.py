@@ -547,3 +547,40 @@ def test_an_n1_sigmoid_output_against_n_labels_is_a_label_shape_fault_of_the_for
     assert report.blame == {"function": "the forward part of loss_and_grads", "tensors": []}
     assert "verdict: bce_labels_broadcast — a wrong label shape (checklist 3)" in report.text()
     assert f"against every label y_j (an N x N array), {'averaged' if reduce == 'mean' else 'summed'}" in report.text()
+
+
+TANH = '''
+import numpy as np
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    z1 = X @ W1 + b1
+    a1 = np.tanh(z1)
+    z2 = a1 @ W2 + b2
+    z2 = z2 - z2.max(axis=1, keepdims=True)
+    logp = z2 - np.log(np.exp(z2).sum(axis=1, keepdims=True))
+    loss = -logp[np.arange(len(y)), y].mean()
+    dz2 = np.exp(logp)
+    dz2[np.arange(len(y)), y] -= 1
+    dz2 /= len(y)
+    dz1 = dz2 @ W2.T * (1 - a1 ** 2)
+    return loss, {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ dz2, "b2": dz2.sum(0)}
+'''
+
+
+@pytest.mark.parametrize("factor, fault, sentence", [
+    ("1", "tanh_grad_missing", "equals (dZ2 W2^T) * 1: no derivative at all, dZ1 = dA1"),
+    ("(z1 > 0)", "relu_grad_on_tanh", "equals (dZ2 W2^T) * (Z1 > 0): the relu derivative on a tanh layer"),
+])
+def test_a_wrong_derivative_on_a_tanh_layer_is_named_in_a_sentence_that_reads_as_a_formula(factor, fault, sentence):
+    assert report_of(TANH).verdict == "healthy"
+    report = report_of(variant(TANH, "(1 - a1 ** 2)", factor))
+    assert report.verdict == fault
+    assert f"   - dZ1 recovered from dW1 and db1 {sentence}\n" in report.text()
+
+
+def test_a_transposed_gradient_is_checked_in_its_params_shape_and_the_report_says_so():
+    report = report_of(variant(LOSS_AND_GRADS, "dW2 = hidden.T.dot(dscores)", "dW2 = dscores.T.dot(hidden)"))
+    assert report.verdict == "dW2_transposed"
+    assert "   - every gradient matches central differences" in report.text()
+    assert "note: the later stages judge dW2 transposed to W2's shape (12, 4)\n" in report.text()
