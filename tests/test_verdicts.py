@@ -584,3 +584,14 @@ def test_a_transposed_gradient_is_checked_in_its_params_shape_and_the_report_say
     assert report.verdict == "dW2_transposed"
     assert "   - every gradient matches central differences" in report.text()
     assert "note: the later stages judge dW2 transposed to W2's shape (12, 4)\n" in report.text()
+
+
+@pytest.mark.parametrize("source, find, replace, dz2", [
+    (LOSS_AND_GRADS, "dscores /= n", "dscores /= -n", "(P - onehot(y)) / N"),
+    (HALF_SUM_MSE, "delta = (out - t) * out * (1 - out)", "delta = (t - out) * out * (1 - out)", "(S - Y) S (1 - S)"),
+])
+def test_a_flipped_sign_is_worded_with_the_members_own_dZ2(source, find, replace, dz2):
+    report = report_of(variant(source, find, replace))
+    assert report.verdict == "sign_flipped"
+    assert f"=> the gradient points uphill: the negative of dZ2 = {dz2} [sign_flipped]" in report.text()
+    assert report.fix == f"sign_flipped: {'dZ2 = P - onehot(y), not onehot(y) - P' if 'P' in dz2 else f'dZ2 = {dz2}, not its negative'}"
