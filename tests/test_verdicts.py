@@ -595,3 +595,12 @@ def test_a_flipped_sign_is_worded_with_the_members_own_dZ2(source, find, replace
     assert report.verdict == "sign_flipped"
     assert f"=> the gradient points uphill: the negative of dZ2 = {dz2} [sign_flipped]" in report.text()
     assert report.fix == f"sign_flipped: {'dZ2 = P - onehot(y), not onehot(y) - P' if 'P' in dz2 else f'dZ2 = {dz2}, not its negative'}"
+
+
+def test_one_subtracted_at_every_class_is_a_wrong_dZ2_not_a_label_shape_when_the_loss_is_right():
+    source = variant(LOSS_AND_GRADS, "    dscores = probs\n    dscores[range(n), y] -= 1\n", "    dscores = probs - 1\n")
+    for seed in (0, 1, 2):
+        report = report_of(source, seed=seed)
+        assert report.verdict == "dZ2_wrong"
+        assert "has -1/N at every class of every row: (P - 1) / N" in report.text()
+        assert "labels_n1" not in report.faults
