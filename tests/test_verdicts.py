@@ -604,3 +604,32 @@ def test_one_subtracted_at_every_class_is_a_wrong_dZ2_not_a_label_shape_when_the
         assert report.verdict == "dZ2_wrong"
         assert "has -1/N at every class of every row: (P - 1) / N" in report.text()
         assert "labels_n1" not in report.faults
+
+
+LEAKY = '''
+import numpy as np
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    z = X @ W1 + b1
+    a = np.where(z > 0, z, 0.15 * z)
+    s = a @ W2 + b2
+    s = s - s.max(axis=1, keepdims=True)
+    p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+    loss = -np.mean(np.log(p[np.arange(len(y)), y] + 1e-12))
+    d = p.copy()
+    d[np.arange(len(y)), y] -= 1
+    d /= len(y)
+    dz = d @ W2.T * np.where(z > 0, 1.0, 0.15)
+    return loss, {"W1": X.T @ dz, "b1": dz.sum(0), "W2": a.T @ d, "b2": d.sum(0)}
+'''
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_leaky_slope_off_the_list_with_a_fault_in_one_layer_is_still_recognised_and_the_fault_named(seed):
+    assert (report_of(LEAKY, seed).verdict, report_of(LEAKY, seed).net) == ("healthy", "leaky_relu:0.15,softmax_ce")
+    report = report_of(variant(LEAKY, "np.where(z > 0, 1.0, 0.15)", "(z > 0)"), seed)
+    assert (report.verdict, report.net) == ("relu_grad_on_leaky_relu", "leaky_relu:0.15,softmax_ce")
+    assert "no member of the net family has this loss" not in report.text()
+    report = report_of(variant(LEAKY, '"W2": a.T @ d', '"W2": 2 * a.T @ d'), seed)
+    assert (report.verdict, report.net) == ("tensor_scaled", "leaky_relu:0.15,softmax_ce")
