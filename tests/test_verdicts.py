@@ -633,3 +633,16 @@ def test_a_leaky_slope_off_the_list_with_a_fault_in_one_layer_is_still_recognise
     assert "no member of the net family has this loss" not in report.text()
     report = report_of(variant(LEAKY, '"W2": a.T @ d', '"W2": 2 * a.T @ d'), seed)
     assert (report.verdict, report.net) == ("tensor_scaled", "leaky_relu:0.15,softmax_ce")
+
+
+def test_a_one_by_one_bce_cost_is_usable_with_a_caution_and_its_log_caution_names_the_logits():
+    source = variant(BCE, "loss = -np.mean(y * np.log(s.ravel()) + (1 - y) * np.log(1 - s.ravel()))",
+                     "loss = -(y[None, :] @ np.log(s) + (1 - y)[None, :] @ np.log(1 - s)) / len(y)")
+    report = report_of(source)
+    assert (report.verdict, report.net) == ("healthy", "relu,sigmoid_bce")
+    assert caution_ids(report) == ["loss_shape", "log_no_eps"]
+    fix = "compute the loss from the logits: np.logaddexp(0, z) - y * z, or np.log(s + 1e-12)"
+    assert [c.fix for c in report.cautions if c.id == "log_no_eps"] == [fix]
+    assert f"  log_no_eps (in the forward part of loss_and_grads): {fix}\n" in report.text()
+    assert "the loss is nan while the gradients are finite\n     => caution: log(0) once s(z) rounds to 0 or 1: right " \
+           "on ordinary inputs, but one saturated logit makes the loss inf or NaN" in report.text()

@@ -34,6 +34,7 @@ def scalar_loss(ctx):
     """The observed loss as a finite float, or None."""
     try:
         value = np.asarray(ctx.loss)
+        value = value.reshape(()) if value.size == 1 else value  # one number in an array: the shapes stage cautions
         loss = None if np.iscomplexobj(value) else float(np.asarray(value, dtype=np.float64))
     except (TypeError, ValueError):
         return None

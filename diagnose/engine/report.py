@@ -6,7 +6,7 @@ from diagnose.engine.remedies import BACKWARD, FORWARD, family_label, remedy, te
 from diagnose.engine.render import render_report
 
 
-def conclude(findings, failure=None):
+def conclude(findings, failure=None, net=None):
     """(verdict, faults, cautions, first failing stage) from the findings, in stage order.
 
     The verdict is the first fault; `healthy` when there is none, even with cautions;
@@ -16,7 +16,7 @@ def conclude(findings, failure=None):
     cautions = {}
     for f in findings:
         if f.caution and f.caution not in cautions:
-            title, fix = remedy(f.caution)
+            title, fix = remedy(f.caution, net)  # worded for the member judged
             cautions[f.caution] = Caution(f.caution, title, f.observed, fix)
     failed = {f.stage for f in findings if not f.passed}
     stage = next((s.value for s in Stage if s in failed), None)

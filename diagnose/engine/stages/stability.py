@@ -101,14 +101,14 @@ def saturated_finding(ctx, sign):
     """Every logit pushed to +-1000 through b2 (a sigmoid head saturates): loss and gradients must stay finite."""
     params = ctx.params_with("b2", sign * SHIFT)
     loss, grads, _ = ctx.subject.loss_and_grads(ctx.probe.X.copy(), ctx.probe.y.copy(), params)
-    loss = float(np.asarray(loss, dtype=np.float64))
+    loss = ctx.as_loss(loss)
     where = f"with every logit at {sign * SHIFT:+g} (the sigmoid saturates)"
     bad = [k for k, g in grads.items() if not np.all(np.isfinite(np.asarray(g, dtype=np.float64)))] \
         if isinstance(grads, dict) else []
     if not np.isfinite(loss) and not bad and ctx.probe.net.head == "sigmoid_bce":  # inf, or 0 * log(0) = nan
         return Finding(S, True, f"{where} the loss is {loss} while the gradients are finite",
                        "log(0) once s(z) rounds to 0 or 1: right on ordinary inputs, but one saturated logit makes "
-                       "the loss infinite; compute it from the logits, log(1 + e^z) - y z", caution="log_no_eps")
+                       "the loss inf or NaN; compute it from the logits, log(1 + e^z) - y z", caution="log_no_eps")
     if not np.isfinite(loss) or bad:
         grads_seen = f" and {', '.join('d' + k for k in bad)} hold non-finite values" if bad else ""
         return Finding(S, False, f"{where} the loss is {loss:.6g}{grads_seen}",
