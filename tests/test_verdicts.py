@@ -646,3 +646,13 @@ def test_a_one_by_one_bce_cost_is_usable_with_a_caution_and_its_log_caution_name
     assert f"  log_no_eps (in the forward part of loss_and_grads): {fix}\n" in report.text()
     assert "the loss is nan while the gradients are finite\n     => caution: log(0) once s(z) rounds to 0 or 1: right " \
            "on ordinary inputs, but one saturated logit makes the loss inf or NaN" in report.text()
+
+
+def test_column_bias_gradients_are_a_shape_fault_whose_values_are_still_checked():
+    source = variant(variant(LOSS_AND_GRADS, "db1 = np.sum(dhidden, axis=0)", "db1 = np.sum(dhidden, axis=0)[:, None]"),
+                     "db2 = np.sum(dscores, axis=0)", "db2 = 2 * np.sum(dscores, axis=0)[:, None]")
+    report = report_of(source)
+    assert report.faults[0] == "shape_mismatch" and report.blame["tensors"] == ["b1", "b2"]
+    assert "=> a column where b1 is 1-D: `b1 -= lr * db1` then fails to broadcast; return db1.ravel()" in report.text()
+    assert "tensor_scaled" in report.faults  # db2's factor 2 is seen once the column is reshaped
+    assert "note: the later stages judge db1 reshaped to b1's shape (12,)\n" in report.text()

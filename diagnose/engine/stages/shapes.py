@@ -29,6 +29,8 @@ def normalise(name, g, param, N):
         return g.T, f"d{name}_transposed"
     if param.ndim == 1 and g.shape == (1, param.size):
         return g.reshape(want), f"d{name}_keepdims"
+    if param.ndim == 1 and g.shape == (param.size, 1):  # a column bias, as in a column-major layout
+        return g.reshape(want), "shape_mismatch"
     if param.ndim == 1 and g.shape == (N,):
         return None, f"d{name}_wrong_axis"
     if param.ndim == 1 and g.shape == ():
@@ -48,6 +50,9 @@ def shape_meaning(fault, name, g, param):
                 "without an error")
     if fault.endswith("_wrong_axis"):
         return "length N: summed over axis 1 (the units) instead of axis 0 (the batch)"
+    if param.ndim == 1 and g.shape == (param.size, 1):
+        return (f"a column where {name} is 1-D: `{name} -= lr * d{name}` then fails to broadcast; "
+                f"return d{name}.ravel()")
     return f"expected {param.shape}"
 
 
