@@ -644,7 +644,7 @@ def test_a_one_by_one_bce_cost_is_usable_with_a_caution_and_its_log_caution_name
     fix = "compute the loss from the logits: np.logaddexp(0, z) - y * z, or np.log(s + 1e-12)"
     assert [c.fix for c in report.cautions if c.id == "log_no_eps"] == [fix]
     assert f"  log_no_eps (in the forward part of loss_and_grads): {fix}\n" in report.text()
-    assert "the loss is nan while the gradients are finite\n     => caution: log(0) once s(z) rounds to 0 or 1: right " \
+    assert "the loss is nan and the gradients are finite\n     => caution: log(0) once s(z) rounds to 0 or 1: right " \
            "on ordinary inputs, but one saturated logit makes the loss inf or NaN" in report.text()
 
 
@@ -656,3 +656,38 @@ def test_column_bias_gradients_are_a_shape_fault_whose_values_are_still_checked(
     assert "=> a column where b1 is 1-D: `b1 -= lr * db1` then fails to broadcast; return db1.ravel()" in report.text()
     assert "tensor_scaled" in report.faults  # db2's factor 2 is seen once the column is reshaped
     assert "note: the later stages judge db1 reshaped to b1's shape (12,)\n" in report.text()
+
+
+CHAIN_BCE = """
+import numpy as np
+
+def forward_loss(X, y, params):
+    Z1 = X @ params["W1"] + params["b1"]
+    A1 = np.maximum(0, Z1)
+    A2 = 1 / (1 + np.exp(-(A1 @ params["W2"] + params["b2"])))
+    Y = y.reshape(-1, 1)
+    loss = -np.mean(Y * np.log(A2 + 1e-12) + (1 - Y) * np.log(1 - A2 + 1e-12))
+    return loss, (X, Y, Z1, A1, A2)
+
+def backward(cache, params):
+    X, Y, Z1, A1, A2 = cache
+    dA2 = -(Y / A2 - (1 - Y) / (1 - A2)) / len(Y)
+    dZ2 = dA2 * A2 * (1 - A2)
+    dZ1 = dZ2 @ params["W2"].T * (Z1 > 0)
+    return {"W1": X.T @ dZ1, "b1": dZ1.sum(0), "W2": A1.T @ dZ2, "b2": dZ2.sum(0)}
+"""
+
+
+def test_a_chain_rule_bce_gradient_that_divides_by_s_is_healthy_with_a_caution_not_an_unstable_sigmoid():
+    report = report_of(CHAIN_BCE)
+    assert (report.verdict, caution_ids(report), report.net) == ("healthy", ["grads_nonfinite_saturated"],
+                                                                 "relu,sigmoid_bce")
+    assert "exp overflows" not in report.text()
+    wrong = report_of(variant(CHAIN_BCE, "dZ2 = dA2 * A2 * (1 - A2)", "dZ2 = dA2"))
+    assert (wrong.verdict, caution_ids(wrong)) == ("dZ2_wrong", ["grads_nonfinite_saturated"])
+
+
+def test_a_bias_gradient_summed_over_the_units_with_keepdims_is_the_wrong_axis():
+    report = report_of(variant(LOSS_AND_GRADS, "db1 = np.sum(dhidden, axis=0)", "db1 = np.sum(dhidden, axis=1, keepdims=True)"))
+    assert report.verdict == "db1_wrong_axis"
+    assert "=> N rows: summed over axis 1 (the units) instead of axis 0 (the batch) [db1_wrong_axis]" in report.text()

@@ -123,6 +123,9 @@ TERMS = {
                   "keep the epsilon at 1e-12 or below, or compute log-softmax directly", 5, FORWARD, caution=True),
     "grads_low_precision": _t("gradients in float32 (or narrower) from a float64 loss",
                               "return the gradients in float64, as the params are", 6, caution=True),
+    "grads_nonfinite_saturated": _t("the gradients are NaN or inf at a saturated logit, though the loss is finite",
+                                    "simplify the head's gradient before coding it: dZ2 = (s - y) / N, with no "
+                                    "division by s or 1 - s", 5, caution=True),
     "grads_as_lists": _t("gradients returned as Python lists",
                          "return numpy arrays: `W -= lr * dW` fails on a list", caution=True),
     "loss_shape": _t("the loss is a one-number array, not a scalar", "return a float: loss.item() or float(loss)",

@@ -31,7 +31,7 @@ def normalise(name, g, param, N):
         return g.reshape(want), f"d{name}_keepdims"
     if param.ndim == 1 and g.shape == (param.size, 1):  # a column bias, as in a column-major layout
         return g.reshape(want), "shape_mismatch"
-    if param.ndim == 1 and g.shape == (N,):
+    if param.ndim == 1 and g.shape in ((N,), (N, 1)):  # (N, 1): the same sum with keepdims=True
         return None, f"d{name}_wrong_axis"
     if param.ndim == 1 and g.shape == ():
         return (g.reshape(want) if param.size == 1 else None), f"d{name}_scalar"
@@ -49,7 +49,8 @@ def shape_meaning(fault, name, g, param):
         return (f"a sum over every axis gives one number; `{name} -= lr * d{name}` then adds it to every entry "
                 "without an error")
     if fault.endswith("_wrong_axis"):
-        return "length N: summed over axis 1 (the units) instead of axis 0 (the batch)"
+        return (f"{'length N' if g.ndim == 1 else 'N rows'}: summed over axis 1 (the units) instead of axis 0 "
+                "(the batch)")
     if param.ndim == 1 and g.shape == (param.size, 1):
         return (f"a column where {name} is 1-D: `{name} -= lr * d{name}` then fails to broadcast; "
                 f"return d{name}.ravel()")

@@ -15,6 +15,7 @@ from diagnose.engine.stages.shapes import normalise
 
 S = Stage.STABILITY
 SHIFT = 1000.0
+MILD = 50.0  # a logit at which every sigmoid is exactly 1.0 in float64, and no exp overflows
 
 
 def grads_agree(ctx, grads):
@@ -97,24 +98,50 @@ def nonfinite_gradients(ctx, grads):
     return broken
 
 
-def saturated_finding(ctx, sign):
-    """Every logit pushed to +-1000 through b2 (a sigmoid head saturates): loss and gradients must stay finite."""
-    params = ctx.params_with("b2", sign * SHIFT)
+def saturated_at(ctx, logit):
+    """(loss as a float, the tensors whose gradients are not finite) with every logit near `logit` (through b2)."""
+    params = ctx.params_with("b2", logit)
     loss, grads, _ = ctx.subject.loss_and_grads(ctx.probe.X.copy(), ctx.probe.y.copy(), params)
-    loss = ctx.as_loss(loss)
-    where = f"with every logit at {sign * SHIFT:+g} (the sigmoid saturates)"
     bad = [k for k, g in grads.items() if not np.all(np.isfinite(np.asarray(g, dtype=np.float64)))] \
         if isinstance(grads, dict) else []
-    if not np.isfinite(loss) and not bad and ctx.probe.net.head == "sigmoid_bce":  # inf, or 0 * log(0) = nan
-        return Finding(S, True, f"{where} the loss is {loss} while the gradients are finite",
-                       "log(0) once s(z) rounds to 0 or 1: right on ordinary inputs, but one saturated logit makes "
-                       "the loss inf or NaN; compute it from the logits, log(1 + e^z) - y z", caution="log_no_eps")
-    if not np.isfinite(loss) or bad:
-        grads_seen = f" and {', '.join('d' + k for k in bad)} hold non-finite values" if bad else ""
-        return Finding(S, False, f"{where} the loss is {loss:.6g}{grads_seen}",
-                       "exp overflows in the sigmoid: write it so no exp of a large number is taken",
-                       "unstable_sigmoid")
-    return None
+    return ctx.as_loss(loss), bad
+
+
+def overflows(ctx, sign):
+    """Whether non-finite values at +1000 come from exp overflowing in the sigmoid, not from log(0) or a division.
+
+    At +MILD every sigmoid already rounds to exactly 1 while no exp overflows: if all is finite there, the
+    trouble at +1000 is the overflow (exp(z) / (1 + exp(z)) = inf / inf). At -1000 a sigmoid is 0 whichever
+    way it is written (exp(-z) = inf gives 1 / inf): what breaks there is log(0) or a division by s.
+    """
+    if sign < 0:
+        return False
+    loss, bad = saturated_at(ctx, MILD)
+    return bool(np.isfinite(loss) and not bad)
+
+
+def saturated_finding(ctx, sign):
+    """Every logit pushed to +-1000 through b2 (a sigmoid head saturates): loss and gradients must stay finite."""
+    loss, bad = saturated_at(ctx, sign * SHIFT)
+    where = f"with every logit at {sign * SHIFT:+g} (the sigmoid saturates)"
+    if np.isfinite(loss) and not bad:
+        return None
+    if not overflows(ctx, sign):  # the sigmoid saturated cleanly: log(0) in the loss or a division in backward
+        grads_seen = f"{', '.join('d' + k for k in bad)} hold non-finite values" if bad else "the gradients are finite"
+        loss_fine = np.isfinite(loss)
+        seen = f"{where} the loss is {loss:.6g}{' but ' if loss_fine else ' and '}{grads_seen}"
+        if loss_fine or bad:
+            return Finding(S, True, seen, "one saturated logit makes the gradients non-finite"
+                           + ("" if loss_fine else " and the loss too")
+                           + ": the head's gradient divides by s or 1 - s (0 there), or takes log(0)",
+                           caution="grads_nonfinite_saturated")
+        return Finding(S, True, seen, "log(0) once s(z) rounds to 0 or 1: right on ordinary inputs, but one "
+                       "saturated logit makes the loss inf or NaN; compute it from the logits, log(1 + e^z) - y z",
+                       caution="log_no_eps")
+    grads_seen = f" and {', '.join('d' + k for k in bad)} hold non-finite values" if bad else ""
+    return Finding(S, False, f"{where} the loss is {loss:.6g}{grads_seen}; at {MILD:+g} all is finite",
+                   "exp overflows in the sigmoid: write it so no exp of a large number is taken",
+                   "unstable_sigmoid")
 
 
 def sigmoid_run(ctx):
