@@ -260,7 +260,7 @@ def test_a_factor_on_a_whole_layer_is_divided_out_before_isolating_so_nothing_el
     report = report_of(variant(SPLIT, '"W2": act.T @ d_logits, "b2": d_logits.sum(axis=0)',
                                '"W2": 3 * act.T @ d_logits, "b2": 3 * d_logits.sum(axis=0)'))
     assert report.faults == ("tensor_scaled",) and report.blame["tensors"] == ["W2", "b2"]
-    assert "   - before isolating, dW2 by 3, db2 by 3: the factor stage 5 found on them alone" in report.text()
+    assert "   - before isolating, divided dW2 by 3, db2 by 3: the factor stage 5 found on each alone" in report.text()
 
 
 def test_a_summed_loss_with_the_gradients_of_the_sum_is_only_a_caution():
@@ -691,3 +691,8 @@ def test_a_bias_gradient_summed_over_the_units_with_keepdims_is_the_wrong_axis()
     report = report_of(variant(LOSS_AND_GRADS, "db1 = np.sum(dhidden, axis=0)", "db1 = np.sum(dhidden, axis=1, keepdims=True)"))
     assert report.verdict == "db1_wrong_axis"
     assert "=> N rows: summed over axis 1 (the units) instead of axis 0 (the batch) [db1_wrong_axis]" in report.text()
+
+
+def test_a_factor_on_one_tensor_is_divided_out_and_the_sentence_speaks_of_it_alone():
+    report = report_of(variant(SPLIT, '"W1": X.T @ d_pre', '"W1": 2 * X.T @ d_pre'))
+    assert "   - before isolating, divided dW1 by 2: the factor stage 5 found on it alone\n" in report.text()

@@ -224,4 +224,5 @@ def unscale(ctx):
     for name, c in ctx.scaled.items():
         ctx.grads[name] = ctx.grads[name] / c
     parts = ", ".join(f"d{name} by {c:.4g}" for name, c in ctx.scaled.items())
-    return [Finding(S, True, f"before isolating, {parts}: the factor stage 5 found on them alone")]
+    alone = "it" if len(ctx.scaled) == 1 else "each"
+    return [Finding(S, True, f"before isolating, divided {parts}: the factor stage 5 found on {alone} alone")]
