@@ -696,3 +696,23 @@ def test_a_bias_gradient_summed_over_the_units_with_keepdims_is_the_wrong_axis()
 def test_a_factor_on_one_tensor_is_divided_out_and_the_sentence_speaks_of_it_alone():
     report = report_of(variant(SPLIT, '"W1": X.T @ d_pre', '"W1": 2 * X.T @ d_pre'))
     assert "   - before isolating, divided dW1 by 2: the factor stage 5 found on it alone\n" in report.text()
+
+
+@pytest.mark.parametrize("eps", ["1e-5", "1e-4"])
+def test_an_epsilon_in_the_binary_cross_entropy_is_a_log_eps_caution_not_a_forward_fault(eps):
+    source = variant(variant(BCE, "np.log(s.ravel())", f"np.log(s.ravel() + {eps})"),
+                     "np.log(1 - s.ravel())", f"np.log(1 - s.ravel() + {eps})")
+    report = report_of(source)
+    assert (report.verdict, caution_ids(report), report.net, report.net_basis) == \
+        ("healthy", ["log_eps"], "relu,sigmoid_bce", "recognised from the loss")
+    assert f"it equals the mean binary cross-entropy with log(s + {float(eps):.0e}) and log(1 - s + {float(eps):.0e})" \
+        in report.text()
+
+
+def test_an_epsilon_in_a_summed_cross_entropy_keeps_both_cautions():
+    source = variant(variant(LOSS_AND_GRADS, "loss = np.sum(-np.log(probs[range(n), y])) / n",
+                             "loss = np.sum(-np.log(probs[range(n), y] + 1e-5))"), "    dscores /= n\n", "")
+    report = report_of(source)
+    assert (report.verdict, caution_ids(report), report.net) == ("healthy", ["log_eps", "loss_is_sum"],
+                                                                 "relu,softmax_ce,sum")
+    assert "it equals the cross-entropy summed over the batch with log(p_y + 1e-05)" in report.text()

@@ -12,7 +12,7 @@ import numpy as np
 from core.family import Net
 from diagnose.engine.member import BINARY, nearest, nearest_by_grads, reference_grads, scaled_distance, solved_slopes
 from diagnose.engine.probe import make_probe
-from diagnose.engine.stages.shapes import log_eps_of
+from diagnose.engine.stages.shapes import eps_of, log_eps_of
 from diagnose.engine.stages.context import Context
 from diagnose.engine.subject import SubjectFailed
 
@@ -95,8 +95,9 @@ def by_gradients(tried):
                 return adopt(ctx, net, "recognised from the loss", match), None
     for ctx, match in usable:
         distance, net = nearest_by_grads(ctx.grads_raw, ctx.probe)
-        if distance < GRADS_EXACT:
-            return adopt(ctx, net, "gradients", match), None
+        if distance < GRADS_EXACT:  # an epsilon inside the member's log explains the loss: recognised from it
+            basis = "recognised from the loss" if eps_of(ctx.probe.with_net(net), scalar_loss(ctx)) else "gradients"
+            return adopt(ctx, net, basis, match), None
     for ctx, match in usable:  # a round slope (0.15) whose loss is exact and one layer's gradients are its own:
         for net in solved_slopes(scalar_loss(ctx), ctx.probe):  # a fault in the other layer, not another net
             if round_slope(net.alpha) and one_layer_matches(ctx.grads_raw, reference_grads(ctx.probe, net)):

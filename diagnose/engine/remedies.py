@@ -183,6 +183,8 @@ def member_worded(fault_id, t, net):
         "loss_summed": (t.title, f"average the loss over the batch as dZ2 is: {loss_words(net)} of the net"),
         "log_no_eps": (t.title, "compute the loss from the logits: np.logaddexp(0, z) - y * z, or np.log(s + 1e-12)"
                        if net.head == "sigmoid_bce" else t.fix),
+        "log_eps": (t.title, "keep the epsilon at 1e-12 or below, or compute the loss from the logits: "
+                             "np.logaddexp(0, z) - y * z" if net.head == "sigmoid_bce" else t.fix),
         "forward_wrong": (f"the forward loss is not {loss_words(net)} of the net", f"loss = {loss_words(net)} of {layer}"),
     }
     if fault_id not in words:

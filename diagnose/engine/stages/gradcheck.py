@@ -143,6 +143,15 @@ def explain_some(ctx, label, names):
     return Finding(S, False, seen, meaning, fault, tensors=tuple(names))
 
 
+def sum_caution(ctx):
+    """The caution loss_is_sum when the loss is a sum over the batch and the gradients are those of the sum."""
+    if not ctx.loss_summed:
+        return []
+    N = ctx.probe.X.shape[0]
+    return [Finding(S, True, f"the gradients are those of the summed loss, N = {N} times the mean",
+                    "right, but a learning rate tuned for the mean must be N times smaller", caution="loss_is_sum")]
+
+
 def run(ctx):
     """Check every usable tensor, then explain the failing ones that share a constant ratio."""
     for name in ctx.grads:
@@ -154,12 +163,7 @@ def run(ctx):
             f"d{', d'.join(ctx.checks)} {'matches' if len(ctx.checks) == 1 else 'match'}")
         own = "" if ctx.loss_is_net else " of the subject's own loss"
         findings = [Finding(S, True, f"{every} central differences{own} (worst relative error {worst:.1e})")]
-        if ctx.loss_summed:
-            N = ctx.probe.X.shape[0]
-            findings.append(Finding(S, True, f"the gradients are those of the summed loss, N = {N} times the mean",
-                                    "right, but a learning rate tuned for the mean must be N times smaller",
-                                    caution="loss_is_sum"))
-        return findings
+        return findings + sum_caution(ctx)
     N = ctx.probe.X.shape[0]
     groups, noisy, eps_noise = {}, [], []
     for name in failing:
@@ -185,6 +189,8 @@ def run(ctx):
         worst = max(ctx.checks[name].rel_error for name in eps_noise)
         findings.append(Finding(S, True, f"{', '.join(eps_noise)} agree to within what the epsilon in the log "
                                          f"explains (relative error up to {worst:.1e})"))
+        if set(eps_noise) | set(ctx.checks).difference(failing) == set(ctx.checks):
+            findings += sum_caution(ctx)  # nothing else failed: the gradients are those of the (summed) loss
     local = all(name in noisy + eps_noise or any(name in names for names in groups.values()) for name in failing)
     for label, names in groups.items():
         findings += explain_constant(ctx, label, names, local)

@@ -138,12 +138,36 @@ def log_eps_of(probe, loss):
     """
     N = probe.X.shape[0]
     p_y = probe.P[np.arange(N), probe.y]
-    lo, hi = -16.0, -1.0  # log10 of epsilon; -mean log(p_y + e) falls as e grows
-    if not -np.mean(np.log(p_y + 10**hi)) <= loss < probe.loss:
+    return solve_eps(loss, probe.loss, lambda e: -np.mean(np.log(p_y + e)))
+
+
+def bce_eps_of(probe, loss):
+    """The round epsilon e with loss = -[y log(s + e) + (1 - y) log(1 - s + e)] under the member's convention."""
+    y, s = probe.y, probe.P[:, 0]
+    scale = family.convention_scale(probe.net.convention, len(y), 1)
+    return solve_eps(loss, probe.loss, lambda e: -scale * np.sum(y * np.log(s + e) + (1 - y) * np.log(1 - s + e)))
+
+
+def eps_of(probe, loss):
+    """The epsilon inside the log of the member's loss (softmax mean, or binary cross-entropy), else None."""
+    if probe.net.head == "sigmoid_bce":
+        return bce_eps_of(probe, loss)
+    if probe.net.head == "softmax_ce":  # -log(p_y + e) under the member's convention (mean, sum, mean over N*C)
+        N, C = probe.P.shape
+        p_y = probe.P[np.arange(N), probe.y]
+        scale = family.convention_scale(probe.net.convention, N, C)
+        return solve_eps(loss, probe.loss, lambda e: -scale * np.sum(np.log(p_y + e)))
+    return None
+
+
+def solve_eps(loss, ref, loss_at):
+    """The round e in [1e-9, 1e-3] with loss_at(e) = loss (loss_at falls as e grows, loss_at(0) = ref), else None."""
+    lo, hi = -16.0, -1.0  # log10 of epsilon
+    if not loss_at(10**hi) <= loss < ref:
         return None
     for _ in range(80):
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if -np.mean(np.log(p_y + 10**mid)) > loss else (lo, mid)
+        lo, hi = (mid, hi) if loss_at(10**mid) > loss else (lo, mid)
     eps = 10 ** ((lo + hi) / 2)
     mantissa = eps / 10 ** np.floor(np.log10(eps))
     round_value = any(abs(mantissa - m) < 1e-3 * m for m in (1, 2, 5, 10))
@@ -170,6 +194,13 @@ def check_loss(ctx):
     return findings + compare_loss(ctx, loss)
 
 
+def eps_floor(probe):
+    """The smallest probability an epsilon is added to: p_y (softmax), or min(s, 1 - s) (binary)."""
+    if probe.net.head == "sigmoid_bce":
+        return float(np.minimum(probe.P, 1 - probe.P).min())
+    return float(probe.P[np.arange(probe.X.shape[0]), probe.y].min())
+
+
 def compare_loss(ctx, loss):
     """The loss against the member's (the net's mean cross-entropy by default): equal, a sum, or a forward fault."""
     probe = ctx.probe
@@ -180,12 +211,14 @@ def compare_loss(ctx, loss):
         tol = max(1e-4, 10 * float(np.finfo(ctx.loss_dtype).eps))
     words = loss_words(probe.net)
     seen = f"the loss is {loss:.6g} where {words} of the net on the probe is {ref:.6g}"
-    softmax_mean = probe.net.head == "softmax_ce" and probe.net.convention == "mean"
-    eps = None if ctx.input_changes or not softmax_mean else log_eps_of(probe, loss)
+    eps = None if ctx.input_changes else eps_of(probe, loss)
     if eps:  # the gradient check then tolerates what the epsilon explains, and only that
-        p_min = float(probe.P[np.arange(N), probe.y].min())
+        p_min = eps_floor(probe)
         ctx.eps_tol = 10 * eps / p_min  # the gradient moves by up to eps / p_y
-        eps_caution = Finding(S, True, f"{seen}: it equals -mean log(p_y + {eps:.0e}), an epsilon inside the log",
+        form = (f"{words} with log(s + {eps:.0e}) and log(1 - s + {eps:.0e})" if probe.net.head == "sigmoid_bce"
+                else f"-mean log(p_y + {eps:.0e})" if probe.net.convention == "mean"
+                else f"{words} with log(p_y + {eps:.0e})")
+        eps_caution = Finding(S, True, f"{seen}: it equals {form}, an epsilon inside the log",
                               f"right, but the epsilon moves the loss and its gradient by up to {eps / p_min:.0e} "
                               "relative", caution="log_eps")
     if abs(loss / ref - 1) < tol or eps:
