@@ -19,10 +19,7 @@ CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(CORPUS.glob("*.py"))
 EXPECT = re.compile(r"# expect: (\w+)(?:; cautions: ([\w, ]+))?(?:; net: ([\w,:.]+))?$")
 SEEDS = (0, 1, 2)
-KNOWN_MISSES = {  # file: why the diagnoser still gets it wrong (a strict xfail: fixing it makes the test fail)
-    "c137_fused_fixed_l2_penalty.py": "an L2 penalty inside loss_and_grads (no reg argument) is not recognised: "
-                                      "the loss is judged forward_wrong although the gradients are its own",
-}
+KNOWN_MISSES = {}  # file: why the diagnoser still gets it wrong (a strict xfail: fixing it makes the test fail)
 
 
 def expected(path):

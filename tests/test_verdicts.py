@@ -716,3 +716,22 @@ def test_an_epsilon_in_a_summed_cross_entropy_keeps_both_cautions():
     assert (report.verdict, caution_ids(report), report.net) == ("healthy", ["log_eps", "loss_is_sum"],
                                                                  "relu,softmax_ce,sum")
     assert "it equals the cross-entropy summed over the batch with log(p_y + 1e-05)" in report.text()
+
+
+@pytest.mark.parametrize("biases", [False, True])
+def test_an_l2_penalty_of_fixed_strength_inside_loss_and_grads_is_a_caution_and_isolation_takes_it_off(biases):
+    penalty = "(np.sum(W1 * W1) + np.sum(W2 * W2)" + (" + np.sum(b1 * b1) + np.sum(b2 * b2))" if biases else ")")
+    source = variant(LOSS_AND_GRADS, "loss = np.sum(-np.log(probs[range(n), y])) / n",
+                     f"loss = np.sum(-np.log(probs[range(n), y])) / n + 1e-3 * {penalty}")
+    source = variant(source, '    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}',
+                     '    dW1, dW2 = dW1 + 2e-3 * W1, dW2 + 2e-3 * W2\n'
+                     + ('    db1, db2 = db1 + 2e-3 * b1, db2 + 2e-3 * b2\n' if biases else '')
+                     + '    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}')
+    report = report_of(source)
+    assert (report.verdict, sorted(caution_ids(report)), report.net) == \
+        ("healthy", ["log_no_eps", "loss_has_penalty"], "relu,softmax_ce")
+    names = "W1, b1, W2, b2" if biases else "W1, W2"
+    assert f"plus 0.001 x the sum of {names} squared" in report.text()
+    assert "dZ1 recovered from dW1 and db1 equals (dZ2 W2^T) * (Z1 > 0)" in report.text()
+    broken = report_of(variant(source, "dhidden[hidden <= 0] = 0", "pass"))
+    assert broken.verdict != "healthy"

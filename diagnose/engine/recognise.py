@@ -9,8 +9,10 @@ finding then says which member's loss is nearest, and how far.
 """
 import numpy as np
 
+from core import family
 from core.family import Net
-from diagnose.engine.member import BINARY, nearest, nearest_by_grads, reference_grads, scaled_distance, solved_slopes
+from diagnose.engine.member import (BINARY, candidate_losses, nearest, nearest_by_grads, reference_grads,
+                                    scaled_distance, solved_slopes)
 from diagnose.engine.probe import make_probe
 from diagnose.engine.stages.shapes import eps_of, log_eps_of
 from diagnose.engine.stages.context import Context
@@ -83,6 +85,41 @@ def one_layer_matches(grads, ref):
                for keys in (("W2", "b2"), ("W1", "b1")))
 
 
+PENALISED = (("W1", "W2"), ("W1", "b1", "W2", "b2"))  # the weights only, or the biases too
+
+
+def penalty_of(ctx):
+    """(member, c, names) when the subject's loss and gradients are a member's plus c * sum of the named params
+    squared (an L2 penalty with a fixed strength inside the code), else None. c comes from the weights'
+    gradients by least squares; the biases' gradients and the loss must then agree exactly."""
+    loss, probe = scalar_loss(ctx), ctx.probe
+    if loss is None or not isinstance(ctx.grads_raw, dict):
+        return None
+    try:
+        g = {k: np.asarray(ctx.grads_raw[k], dtype=np.float64) for k in probe.params}
+    except (KeyError, TypeError, ValueError):
+        return None
+    W, refs = probe.params, {}
+    N, C = probe.X.shape[0], W["W2"].shape[1]
+    for net, ref_loss in candidate_losses(probe):
+        key = (net.act, net.alpha, net.head)  # a convention only scales the mean's gradients
+        if key not in refs:
+            refs[key] = reference_grads(probe, Net(net.act, net.head, net.alpha))
+        k = family.convention_scale(net.convention, N, C) * N
+        ref = {name: k * r for name, r in refs[key].items()}
+        if any(g[name].shape != r.shape for name, r in ref.items()):
+            return None
+        c = sum(np.vdot(g[k] - ref[k], W[k]) for k in ("W1", "W2")) / (2 * sum(np.vdot(W[k], W[k]) for k in ("W1", "W2")))
+        if not c > 0:
+            continue
+        for names in PENALISED:
+            want = {k: ref[k] + (2 * c * W[k] if k in names else 0) for k in ref}
+            extra = c * sum(float(np.sum(W[k] ** 2)) for k in names)
+            if scaled_distance(g, want, 1.0) < GRADS_EXACT and abs(loss - ref_loss - extra) <= 1e-8 * abs(loss):
+                return net, float(c), names
+    return None
+
+
 def by_gradients(tried):
     """No loss matched: the member whose gradients the subject's equal (a forward-only fault), else the
     default net on the multiclass observation, else the binary member nearest by gradients, else the failure."""
@@ -98,6 +135,13 @@ def by_gradients(tried):
         if distance < GRADS_EXACT:  # an epsilon inside the member's log explains the loss: recognised from it
             basis = "recognised from the loss" if eps_of(ctx.probe.with_net(net), scalar_loss(ctx)) else "gradients"
             return adopt(ctx, net, basis, match), None
+    for ctx, match in usable:  # an L2 penalty inside the loss, its gradient inside the gradients
+        found = penalty_of(ctx)
+        if found:
+            net, c, names = found
+            ctx = adopt(ctx, net, "recognised from the loss", match)
+            ctx.penalty = (c, names)
+            return ctx, None
     for ctx, match in usable:  # a round slope (0.15) whose loss is exact and one layer's gradients are its own:
         for net in solved_slopes(scalar_loss(ctx), ctx.probe):  # a fault in the other layer, not another net
             if round_slope(net.alpha) and one_layer_matches(ctx.grads_raw, reference_grads(ctx.probe, net)):

@@ -126,6 +126,9 @@ TERMS = {
     "grads_nonfinite_saturated": _t("the gradients are NaN or inf at a saturated logit, though the loss is finite",
                                     "simplify the head's gradient before coding it: dZ2 = (s - y) / N, with no "
                                     "division by s or 1 - s", 5, caution=True),
+    "loss_has_penalty": _t("the loss and the gradients include an L2 penalty of fixed strength",
+                           "take reg as an argument (reg=0.0 by default), so the net itself can be checked",
+                           where=FORWARD, caution=True),
     "grads_as_lists": _t("gradients returned as Python lists",
                          "return numpy arrays: `W -= lr * dW` fails on a list", caution=True),
     "loss_shape": _t("the loss is a one-number array, not a scalar", "return a float: loss.item() or float(loss)",

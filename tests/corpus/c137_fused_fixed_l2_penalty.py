@@ -1,4 +1,4 @@
-# expect: healthy; net: relu,softmax_ce
+# expect: healthy; cautions: loss_has_penalty; net: relu,softmax_ce
 import numpy as np
 
 REG = 1e-3

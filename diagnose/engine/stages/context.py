@@ -45,6 +45,7 @@ class Context:
     notes: list = field(default_factory=list)
     net_basis: str = "recognised from the loss"  # or "given", "gradients", "nearest", "default" (engine/recognise.py)
     loss_match: object = None  # member.Match: the member whose loss is nearest the subject's
+    penalty: tuple | None = None  # (c, names): loss = the member's + c * sum of the named params squared
 
     def params_with(self, name=None, delta=None):
         """Fresh copies of the probe's params, with `delta` added to tensor `name`."""

@@ -207,7 +207,7 @@ def run(ctx):
                            "mean cross-entropy, so the net's dZ2 is no yardstick for backward")
         return []
     ctx.match_tol = max(ctx.match_tol, ctx.eps_tol)  # an epsilon in the log moves dZ2 by up to eps / p_y
-    findings = unscale(ctx)
+    findings = unscale(ctx) + unpenalise(ctx)
     if not ctx.probe.isolable:
         N, D, H, _ = ctx.probe.shape
         ctx.skipped.append(f"least-squares layer isolation: N = {N} > min(D, H) + 1 = {min(D, H) + 1}, so dZ1 and "
@@ -215,6 +215,18 @@ def run(ctx):
         return findings + fallback(ctx)
     more, dZ2 = layer2(ctx)
     return findings + more + layer1(ctx, dZ2)
+
+
+def unpenalise(ctx):
+    """The gradient 2 c W of a recognised L2 penalty is taken off first, so each layer is judged on the net's."""
+    if not ctx.penalty:
+        return []
+    c, names = ctx.penalty
+    for name in names:
+        if name in ctx.grads:
+            ctx.grads[name] = ctx.grads[name] - 2 * c * ctx.probe.params[name]
+    return [Finding(S, True, f"before isolating, took the penalty's gradient 2 x {c:.4g} x W off "
+                             f"{', '.join('d' + n for n in names)}")]
 
 
 def unscale(ctx):

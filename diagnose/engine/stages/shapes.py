@@ -201,6 +201,18 @@ def eps_floor(probe):
     return float(probe.P[np.arange(probe.X.shape[0]), probe.y].min())
 
 
+def penalty_finding(ctx, loss, words):
+    """The caution for a loss that is the member's plus c * sum of squares, with the gradients to match."""
+    c, names = ctx.penalty
+    ctx.loss_is_net = True
+    ctx.loss_summed = ctx.probe.net.convention.removeprefix("half_") == "sum"
+    extra = c * sum(float(np.sum(ctx.probe.params[k] ** 2)) for k in names)
+    return Finding(S, True, f"the loss {loss:.6g} is {words} ({ctx.probe.loss:.6g}) plus {c:.4g} x the sum of "
+                            f"{', '.join(names)} squared ({extra:.4g}), and the gradients carry its 2 x {c:.4g} x W",
+                   "right for a regularised net, but the penalty's strength is fixed inside the code",
+                   caution="loss_has_penalty")
+
+
 def compare_loss(ctx, loss):
     """The loss against the member's (the net's mean cross-entropy by default): equal, a sum, or a forward fault."""
     probe = ctx.probe
@@ -211,6 +223,8 @@ def compare_loss(ctx, loss):
         tol = max(1e-4, 10 * float(np.finfo(ctx.loss_dtype).eps))
     words = loss_words(probe.net)
     seen = f"the loss is {loss:.6g} where {words} of the net on the probe is {ref:.6g}"
+    if ctx.penalty:  # recognised: the member's loss plus an L2 penalty of fixed strength (engine/recognise.py)
+        return [penalty_finding(ctx, loss, words)]
     eps = None if ctx.input_changes else eps_of(probe, loss)
     if eps:  # the gradient check then tolerates what the epsilon explains, and only that
         p_min = eps_floor(probe)

@@ -35,6 +35,10 @@ def shift_finding(ctx):
     params = ctx.params_with("b2", SHIFT)
     loss, grads, _ = ctx.subject.loss_and_grads(ctx.probe.X.copy(), ctx.probe.y.copy(), params)
     loss = ctx.as_loss(loss)
+    if ctx.penalty and "b2" in ctx.penalty[1] and isinstance(grads, dict) and "b2" in grads:  # b2 is penalised too:
+        c, b2 = ctx.penalty[0], ctx.probe.params["b2"]  # take the shift's share of the penalty off
+        loss -= c * float(np.sum((b2 + SHIFT) ** 2) - np.sum(b2 ** 2))
+        grads = {**grads, "b2": np.asarray(grads["b2"], dtype=np.float64) - 2 * c * SHIFT}
     same_loss = np.isfinite(loss) and abs(loss - ctx.loss) <= 10 * ctx.match_tol * max(1.0, abs(ctx.loss))
     differing = grads_agree(ctx, grads) if isinstance(grads, dict) else list(ctx.grads)
     if same_loss and not differing:
