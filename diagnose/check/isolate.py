@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from diagnose.engine.pipeline import diagnose
 from diagnose.engine.findings import HEALTHY
-from diagnose.check.loader import CLASS_NAME
+from diagnose.check.loader import CLASS_NAME, unusable_file
 from core.family import parse_net
 from diagnose.engine.probe import check_shape
 from diagnose.check.regcheck import check_reg
@@ -78,10 +78,9 @@ def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, out
         check_shape(tuple(shape))  # a bad shape is the caller's mistake: ValueError here, not in the child
     limits = make_limits(timeout, memory_gb, output_bytes)
     net = None if net is None else str(parse_net(net))  # likewise a bad net
-    if not os.path.exists(path):
-        return CheckResult(path, 2, error=f"no such file: {path}")
-    if os.path.isdir(path):
-        return CheckResult(path, 2, error=f"{path} is a directory; give the Python file that holds your implementation")
+    problem = unusable_file(path)
+    if problem:
+        return CheckResult(path, 2, error=problem)
     start = time.perf_counter()
     with ForkServer() as server:
         (result,) = run_requests(server, [request(path, seed, shape, limits, net)], jobs=1)
