@@ -1,11 +1,18 @@
 """What a careless or hostile user of the command line met, each fixed: never a hang, a traceback or a lost file."""
+import inspect
 import json
 import os
+import stat
 
+import numpy as np
 from click.testing import CliRunner
+
+import core.net
 
 from diagnose.check.isolate import check_file
 from diagnose.cli.main import main
+
+CORE_NET = inspect.getsource(core.net)
 
 
 def test_check_refuses_a_fifo_at_once_with_exit_2(tmp_path):
@@ -23,3 +30,51 @@ def test_check_json_on_a_fifo_is_one_usage_document(tmp_path):
     out = CliRunner().invoke(main, ["check", str(fifo), "--json"])
     assert out.exit_code == 2
     assert json.loads(out.output)["error"]["kind"] == "usage"
+
+
+def test_csv_onto_a_fifo_is_a_usage_error_and_the_fifo_stays(tmp_path):
+    (tmp_path / "net.py").write_text(CORE_NET)
+    fifo = tmp_path / "grades.csv"
+    os.mkfifo(fifo)
+    out = CliRunner().invoke(main, ["check", str(tmp_path / "net.py"), "--csv", str(fifo)])
+    assert out.exit_code == 2
+    assert f"Invalid value for '--csv': {fifo} is not a regular file" in out.output
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # a rename over it would have made it a regular file
+
+
+def test_csv_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "net.py").write_text(CORE_NET)
+    link = tmp_path / "grades.csv"
+    link.symlink_to(tmp_path / "real.csv")
+    out = CliRunner().invoke(main, ["check", str(tmp_path / "net.py"), "--csv", str(link)])
+    assert out.exit_code == 0, out.output
+    assert link.is_symlink()
+    assert (tmp_path / "real.csv").read_text().startswith("file,form,net,verdict")
+
+
+def test_csv_and_glob_given_empty_are_usage_errors_not_ignored(tmp_path):
+    (tmp_path / "net.py").write_text(CORE_NET)
+    for option in ("--csv", "--glob"):
+        out = CliRunner().invoke(main, ["check", str(tmp_path / "net.py"), option, ""])
+        assert out.exit_code == 2, option
+        assert out.output.startswith(f"Error: Invalid value for '{option}': expected ")
+
+
+def test_template_refuses_a_name_check_would_not_read(tmp_path):
+    out = CliRunner().invoke(main, ["template", str(tmp_path / "my_net")])
+    assert out.exit_code == 2
+    assert "does not end in .py" in out.output
+    assert not (tmp_path / "my_net").exists()
+
+
+def test_template_force_onto_a_fifo_is_refused_and_writes_nothing_into_it(tmp_path):
+    fifo = tmp_path / "my_net.py"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so that a write would not block but succeed
+    try:
+        out = CliRunner().invoke(main, ["template", str(fifo), "--force"])
+        assert out.exit_code == 2
+        assert "is not a regular file" in out.output
+        assert os.read(reader, 1) == b""  # nothing was written into the FIFO
+    finally:
+        os.close(reader)
