@@ -4,7 +4,7 @@ import json
 import os
 import stat
 
-import numpy as np
+import pytest
 from click.testing import CliRunner
 
 import core.net
@@ -78,3 +78,27 @@ def test_template_force_onto_a_fifo_is_refused_and_writes_nothing_into_it(tmp_pa
         assert os.read(reader, 1) == b""  # nothing was written into the FIFO
     finally:
         os.close(reader)
+
+
+def test_memory_limit_too_small_to_start_is_a_usage_error_not_a_bug_in_diagnose(tmp_path):
+    (tmp_path / "net.py").write_text(CORE_NET)
+    out = CliRunner().invoke(main, ["check", str(tmp_path / "net.py"), "--memory-limit", "0.05"])
+    assert out.exit_code == 2
+    assert out.output == ("Error: Invalid value for '--memory-limit': expected at least 0.25 GB (the check's own "
+                          "process needs about 0.15 GB before your file runs), not '0.05'\n")
+
+
+def test_memory_limit_past_what_rlimit_holds_is_a_usage_error(tmp_path):
+    (tmp_path / "net.py").write_text(CORE_NET)
+    out = CliRunner().invoke(main, ["check", str(tmp_path / "net.py"), "--memory-limit", "1e30", "--json"])
+    assert out.exit_code == 2
+    assert json.loads(out.output)["error"] == {
+        "kind": "usage",
+        "message": "Invalid value for '--memory-limit': expected a number of GB greater than 0 and at most 1e+06, not '1e30'"}
+
+
+def test_check_file_takes_the_same_memory_bounds(tmp_path):
+    (tmp_path / "net.py").write_text(CORE_NET)
+    for bad in (0.01, 1e30):
+        with pytest.raises(ValueError, match="memory limit: expected"):
+            check_file(tmp_path / "net.py", memory_gb=bad)

@@ -21,8 +21,8 @@ from diagnose.check.regcheck import check_reg
 from diagnose.engine.report import Report
 from diagnose.engine.subject import Subject
 from diagnose.check.forkserver import START_GRACE, ForkServer, ServerGone
-from diagnose.check.limits import (MAX_TIMEOUT, OUTPUT_BYTES, TIMEOUT, Limits, check_positive, default_memory_gb,
-                                   signal_name)
+from diagnose.check.limits import (MAX_TIMEOUT, OUTPUT_BYTES, TIMEOUT, Limits, check_memory, check_positive,
+                                   default_memory_gb, signal_name)
 
 FORM_WORDS = {"a": "forward_loss and backward", "b": f"class {CLASS_NAME}", "c": "loss_and_grads"}
 IMPORT = "import"
@@ -90,7 +90,7 @@ def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, out
 def make_limits(timeout=TIMEOUT, memory_gb=None, output_bytes=OUTPUT_BYTES):
     """The Limits of one check (ValueError for a bad one); None for memory: a fraction of the machine's."""
     timeout = check_positive(timeout, "seconds", MAX_TIMEOUT, name="timeout")
-    memory_gb = default_memory_gb() if memory_gb is None else check_positive(memory_gb, "GB", name="memory limit")
+    memory_gb = default_memory_gb() if memory_gb is None else check_memory(memory_gb, name="memory limit")
     return Limits(timeout, memory_gb, output_bytes)
 
 

@@ -9,7 +9,7 @@ from diagnose.check.batch import (BatchError, Row, batch_doc, check_files, csv_t
                                   summary, table_text, GLOB)
 from diagnose.check.files import NotAFile, writable_target, write_atomically
 from diagnose.check.isolate import make_limits
-from diagnose.check.limits import MAX_TIMEOUT, check_positive
+from diagnose.check.limits import MAX_TIMEOUT, check_memory, check_positive
 from diagnose.cli.options import SEED
 
 RANDOM = "random"
@@ -31,7 +31,7 @@ def parse_seed(ctx, param, value):
 def parse_memory(ctx, param, value):
     """GB of address space for each file's process: a finite number > 0 (None: the default)."""
     try:
-        return None if value is None else check_positive(value, "GB")
+        return None if value is None else check_memory(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
