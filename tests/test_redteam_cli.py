@@ -7,6 +7,7 @@ import stat
 import pytest
 from click.testing import CliRunner
 
+import bugs
 import core.net
 
 from diagnose.check.isolate import check_file
@@ -102,3 +103,19 @@ def test_check_file_takes_the_same_memory_bounds(tmp_path):
     for bad in (0.01, 1e30):
         with pytest.raises(ValueError, match="memory limit: expected"):
             check_file(tmp_path / "net.py", memory_gb=bad)
+
+
+def test_readme_for_teachers_table_is_the_real_batch_run_on_the_catalog(tmp_path, monkeypatch):
+    readme = open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")).read()
+    start = readme.index("$ diagnose check submissions --csv grades.csv\n")
+    shown = readme[start:readme.index("```", start)].splitlines()[1:]
+    (tmp_path / "submissions").mkdir()
+    (tmp_path / "submissions" / "core_net.py").write_text(CORE_NET)
+    for fault in bugs.FAULTS:
+        (tmp_path / "submissions" / f"{fault.id}.py").write_text(bugs.apply(fault))
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(main, ["check", "submissions", "--csv", "grades.csv"])
+    assert out.exit_code == 1
+    real = out.stdout.splitlines()
+    no_ms = lambda lines: [line.rsplit(None, 1)[0] if line.startswith("submissions/") else line for line in lines]
+    assert no_ms(real) == no_ms(shown)  # every column but the milliseconds
