@@ -119,3 +119,25 @@ def test_readme_for_teachers_table_is_the_real_batch_run_on_the_catalog(tmp_path
     real = out.stdout.splitlines()
     no_ms = lambda lines: [line.rsplit(None, 1)[0] if line.startswith("submissions/") else line for line in lines]
     assert no_ms(real) == no_ms(shown)  # every column but the milliseconds
+
+
+def test_an_empty_store_path_is_a_usage_error_not_the_default_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    for args in (["stats", "--store", ""], ["drill", "--rounds", "1", "--store", ""]):
+        out = CliRunner().invoke(main, args, input="1\n")
+        assert out.exit_code == 2, args
+        assert out.output == "Error: progress store '': expected the path of a JSON file with --store, not an empty string\n"
+    assert not (tmp_path / "data").exists()  # the default store was not touched
+
+
+def test_a_drill_whose_store_cannot_be_written_stops_before_the_first_round(tmp_path):
+    out = CliRunner().invoke(main, ["drill", "--rounds", "1", "--store", "/proc/progress.json"], input="1\n")
+    assert out.exit_code == 2
+    assert out.output == ("Error: progress store /proc/progress.json cannot be written: No such file or directory "
+                          "(its lock file in /proc); give another --store\n")
+
+
+def test_stats_on_a_store_it_cannot_lock_reads_without_claiming_a_failed_save():
+    out = CliRunner().invoke(main, ["stats", "--store", "/proc/progress.json"])
+    assert out.exit_code == 0
+    assert out.output == "No drills recorded in /proc/progress.json yet: try `diagnose drill`.\n"
