@@ -141,3 +141,18 @@ def test_stats_on_a_store_it_cannot_lock_reads_without_claiming_a_failed_save():
     out = CliRunner().invoke(main, ["stats", "--store", "/proc/progress.json"])
     assert out.exit_code == 0
     assert out.output == "No drills recorded in /proc/progress.json yet: try `diagnose drill`.\n"
+
+
+def test_a_workdir_where_no_file_can_be_written_is_a_usage_error_not_a_traceback(tmp_path):
+    out = CliRunner().invoke(main, ["drill", "--mode", "fix", "--rounds", "1", "--workdir", "/proc",
+                                    "--store", str(tmp_path / "p.json")], input="q\n")
+    assert out.exit_code == 2
+    assert out.output == "Error: Invalid value for '--workdir': cannot write files in /proc: No such file or directory\n"
+    assert not (tmp_path / "p.json").exists()
+
+
+def test_nan_time_limit_and_minutes_are_usage_errors(tmp_path):
+    for option in ("--time-limit", "--minutes"):
+        out = CliRunner().invoke(main, ["drill", option, "nan", "--store", str(tmp_path / "p.json")], input="1\n")
+        assert out.exit_code == 2, option
+        assert out.output == f"Error: Invalid value for '{option}': 'nan' is not a finite number\n"
