@@ -4,12 +4,14 @@ import json
 import os
 import stat
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 import bugs
 import core.net
 
+from diagnose import adapt
 from diagnose.check.isolate import check_file
 from diagnose.cli.main import main
 
@@ -156,3 +158,27 @@ def test_nan_time_limit_and_minutes_are_usage_errors(tmp_path):
         out = CliRunner().invoke(main, ["drill", option, "nan", "--store", str(tmp_path / "p.json")], input="1\n")
         assert out.exit_code == 2, option
         assert out.output == f"Error: Invalid value for '{option}': 'nan' is not a finite number\n"
+
+
+def test_adapter_kit_misuse_is_one_adapter_error_not_a_traceback_from_the_kit():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((6, 9)), rng.integers(0, 4, 6)
+    params = {"W1": rng.standard_normal((9, 12)), "b1": rng.standard_normal(12),
+              "W2": rng.standard_normal((12, 4)), "b2": rng.standard_normal(4)}
+    cases = [
+        (lambda: adapt.per_sample(lambda x, t: (0.0, {}), X, y, params, frame="columns"),
+         "per_sample(frame='columns'): expected an adapt.Frame, such as adapt.Frame('columns')"),
+        (lambda: adapt.per_sample(lambda x, t: (0.0, {}), X[:0], y[:0], params),
+         "per_sample: X holds no samples (shape (0, 9)): pass the X that loss_and_grads received"),
+        (lambda: adapt.grads_from_update(lambda lr: 0.0, {}, params, frame=3),
+         "grads_from_update(frame=...): expected an adapt.Frame, got int"),
+        (lambda: adapt.assign(None, params),
+         "assign(store, values): expected a dict or an object whose attributes hold the params, got NoneType"),
+        (lambda: adapt.Frame(grads=("dW1", ("db1",), 7)),
+         "a tuple order holds names (strings) or tuples of names, not 7"),
+    ]
+    for call, message in cases:
+        with pytest.raises(adapt.AdapterError) as caught:
+            call()
+        assert caught.value.message == message
+        assert caught.value.exit_code == 2

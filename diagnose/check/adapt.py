@@ -58,6 +58,8 @@ def flat(order):
     """The names of a (possibly nested) tuple/list order, depth first."""
     if isinstance(order, str):
         return [order]
+    if not isinstance(order, (tuple, list)):
+        raise AdapterError(f"a tuple order holds names (strings) or tuples of names, not {order!r}")
     return [name for item in order for name in flat(item)]
 
 
@@ -353,6 +355,9 @@ def assign(store, values):
         assign(net.params, params)             # the layers see the check's values
         assign(net, FRAME.params(params))      # or attributes net.W1, net.b1 ...
     """
+    if store is None or isinstance(store, (str, bytes, int, float, tuple, list, np.ndarray)):
+        raise AdapterError(f"assign(store, values): expected a dict or an object whose attributes hold the "
+                           f"params, got {type(store).__name__}")
     for name, value in values.items():
         old = store.get(name) if isinstance(store, Mapping) else getattr(store, name, None)
         if (isinstance(old, np.ndarray) and old.shape == np.shape(value) and old.flags.writeable
