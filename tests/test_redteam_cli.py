@@ -182,3 +182,44 @@ def test_adapter_kit_misuse_is_one_adapter_error_not_a_traceback_from_the_kit():
             call()
         assert caught.value.message == message
         assert caught.value.exit_code == 2
+
+
+class RowsNet:
+    """Rows code that only updates in place: W1 (D, H), b1 (H,), plain SGD."""
+
+    def __init__(self, X, y):
+        self.X, self.y = X, y
+
+    def step(self, lr):
+        N = len(self.y)
+        Z1 = self.X @ self.W1 + self.b1
+        A1 = np.maximum(0, Z1)
+        Z2 = A1 @ self.W2 + self.b2
+        P = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+        P /= P.sum(axis=1, keepdims=True)
+        loss = -np.log(P[np.arange(N), self.y]).mean()
+        dZ2 = P.copy()
+        dZ2[np.arange(N), self.y] -= 1
+        dZ2 /= N  # dL/dZ2 = (P - onehot(y)) / N
+        dZ1 = (dZ2 @ self.W2.T) * (Z1 > 0)  # back through W2 and the ReLU mask
+        grads = {"W1": self.X.T @ dZ1, "b1": dZ1.sum(0), "W2": A1.T @ dZ2, "b2": dZ2.sum(0)}
+        for k, g in grads.items():
+            getattr(self, k)[...] -= lr * g
+        return loss
+
+
+def test_grads_from_update_with_the_wrong_layout_declared_names_the_frame_that_runs():
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((6, 9)), rng.integers(0, 4, 6)
+    params = {"W1": rng.standard_normal((9, 12)), "b1": rng.standard_normal(12),
+              "W2": rng.standard_normal((12, 4)), "b2": rng.standard_normal(4)}
+    net = RowsNet(X, y)
+    loss, grads = adapt.grads_from_update(net.step, net, params)  # the right frame: it works
+    assert grads["W1"].shape == (9, 12) and np.isfinite(loss)
+    with pytest.raises(adapt.AdapterError) as caught:
+        adapt.grads_from_update(net.step, net, params, frame=adapt.Frame("columns"))
+    assert caught.value.exit_code == 2
+    assert caught.value.message.startswith("step fails in the frame declared, Frame('columns', weights='out_in', "
+                                           "bias='column', labels='onehot_columns') (ValueError: ")
+    assert caught.value.message.endswith("but runs in Frame('rows', weights='in_out', bias='flat', labels='ids'): "
+                                         "declare that frame")

@@ -38,7 +38,13 @@ def grads_from_update(step, store, params, *, frame=None, loss=None, lrs=LRS, na
     frame, name = a_frame(frame, "grads_from_update"), name or function_name(step, "the update step")
     if frame.param_names.order:
         raise AdapterError(f"grads_from_update({name}): give the frame's params by name, not as a tuple order")
-    runs = [one_step(step, store, params, frame, loss, lr, name) for lr in (*lrs, lrs[0])]
+    try:
+        runs = [one_step(step, store, params, frame, loss, lr, name) for lr in (*lrs, lrs[0])]
+    except (ValueError, IndexError) as exc:  # the weights in another layout than the code's (columns for rows)
+        fits = frame.other_layout_that_runs(lambda other: steps_in(other, step, store, params, loss, lrs[0], name))
+        if fits is None:
+            raise
+        raise frame.wrong_frame(name, exc, fits) from None
     losses, estimates = [r[0] for r in runs], [r[1] for r in runs]
     same_loss(losses, lrs, name)
     stateless(estimates[0], estimates[2], lrs[0], name)
@@ -56,6 +62,16 @@ def a_frame(frame, who):
                            if isinstance(frame, str) else f"{who}(frame=...): expected an adapt.Frame, "
                            f"got {type(frame).__name__}")
     return frame
+
+
+def steps_in(frame, step, store, params, loss, lr, name):
+    """Whether one step runs with the weights stored in `frame`'s layout."""
+    try:
+        with np.errstate(all="ignore"):
+            one_step(step, store, params, frame, loss, lr, name)
+    except Exception:  # noqa: BLE001 -- any failure means this frame does not fit
+        return False
+    return True
 
 
 def function_name(fn, default):
