@@ -223,3 +223,18 @@ def test_grads_from_update_with_the_wrong_layout_declared_names_the_frame_that_r
                                            "bias='column', labels='onehot_columns') (ValueError: ")
     assert caught.value.message.endswith("but runs in Frame('rows', weights='in_out', bias='flat', labels='ids'): "
                                          "declare that frame")
+
+
+def test_a_time_limit_shorter_than_start_up_blames_the_limit_not_an_infinite_loop(tmp_path):
+    (tmp_path / "net.py").write_text(CORE_NET)
+    result = check_file(tmp_path / "net.py", timeout=0.001)
+    assert result.exit_code == 1
+    assert result.error == ("net.py was not checked: the limit of 0.001 s ran out while the check's own process "
+                            "was starting, before the file ran (give a larger --timeout)")
+
+
+def test_batch_summary_says_1_file_not_1_files(tmp_path):
+    (tmp_path / "net.py").write_text(CORE_NET)
+    out = CliRunner().invoke(main, ["check", str(tmp_path), "--seed", "0"])
+    assert out.exit_code == 0
+    assert "\n1 file, probe seed 0: 1 healthy, 0 with a fault, 0 failed or not checked\n" in out.stdout

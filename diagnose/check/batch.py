@@ -158,7 +158,8 @@ def table_text(rows, totals, seed):
     if errors:
         lines += ["", "not checked or failed:"] + [f"  {e}" for e in errors]
     faulty = totals["files"] - totals["healthy"] - totals["failed"]
-    lines += ["", f"{totals['files']} files, probe seed {seed}: {totals['healthy']} healthy, {faulty} with a fault, "
+    files = f"{totals['files']} file" + ("s" if totals["files"] != 1 else "")
+    lines += ["", f"{files}, probe seed {seed}: {totals['healthy']} healthy, {faulty} with a fault, "
                   f"{totals['failed']} failed or not checked"]
     lines += counts_lines("verdicts", totals["verdicts"]) + counts_lines("fault families", totals["families"])
     return "\n".join(lines) + "\n"

@@ -149,7 +149,10 @@ def interpret(path, outcome, timeout):
         return CheckResult(path, 1, error=f"{name} was not checked: {outcome['internal']} (a bug in diagnose: "
                                           "please report it with the file)")
     where, returncode = stage_words(outcome.get("stage")), outcome.get("returncode")
-    if outcome.get("timed_out"):
+    if outcome.get("timed_out") and not outcome.get("stage"):  # none of the file's code ran: no loop to blame
+        message = (f"{name} was not checked: the limit of {timeout:g} s ran out while the check's own process "
+                   "was starting, before the file ran (give a larger --timeout)")
+    elif outcome.get("timed_out"):
         message = f"{name} did not finish in {timeout:g} s (an infinite loop?) {where}"
     elif returncode is not None and returncode < 0:
         message = f"{name} crashed the process ({signal_name(-returncode)}) {where}"
