@@ -238,3 +238,12 @@ def test_batch_summary_says_1_file_not_1_files(tmp_path):
     out = CliRunner().invoke(main, ["check", str(tmp_path), "--seed", "0"])
     assert out.exit_code == 0
     assert "\n1 file, probe seed 0: 1 healthy, 0 with a fault, 0 failed or not checked\n" in out.stdout
+
+
+def test_csv_onto_a_file_being_checked_is_refused_and_the_file_kept(tmp_path):
+    net = tmp_path / "net.py"
+    net.write_text(CORE_NET)
+    out = CliRunner().invoke(main, ["check", str(net), "--csv", str(net)])
+    assert out.exit_code == 2
+    assert out.output == f"Error: Invalid value for '--csv': {net} is one of the files to check; writing the CSV there would replace it\n"
+    assert net.read_text() == CORE_NET
