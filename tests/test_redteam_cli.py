@@ -247,3 +247,26 @@ def test_csv_onto_a_file_being_checked_is_refused_and_the_file_kept(tmp_path):
     assert out.exit_code == 2
     assert out.output == f"Error: Invalid value for '--csv': {net} is one of the files to check; writing the CSV there would replace it\n"
     assert net.read_text() == CORE_NET
+
+
+KILLS_THE_SERVER = '''
+import os, signal
+
+def grandparent():
+    with open(f"/proc/{os.getppid()}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])
+
+os.kill(grandparent(), signal.SIGKILL)  # the fork server that every file of the batch comes from
+'''
+
+
+def test_a_file_that_kills_the_fork_server_costs_only_its_own_row(tmp_path):
+    for i in range(3):
+        (tmp_path / f"f{i}.py").write_text(CORE_NET)
+    (tmp_path / "a_killer.py").write_text(CORE_NET + KILLS_THE_SERVER)
+    out = CliRunner().invoke(main, ["check", str(tmp_path), "--jobs", "2", "--jsonl"])
+    assert out.exit_code == 1
+    docs = {os.path.basename(d["file"]): d for d in map(json.loads, out.stdout.splitlines())}
+    assert [docs[f"f{i}.py"]["verdict"] for i in range(3)] == ["healthy"] * 3
+    assert docs["a_killer.py"]["error"]["message"] == ("a_killer.py was not checked: the checking process ended "
+                                                        "before answering (was it killed?)")

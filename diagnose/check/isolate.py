@@ -46,6 +46,7 @@ class CheckResult:
     report: Report | None = None
     error: str | None = None
     seconds: float = field(default=0.0, compare=False)  # wall time, child start included
+    unchecked: bool = field(default=False, compare=False)  # the fork server had ended before this file's result
 
     def text(self):
         """The report for people, under a line naming the form found; or the one-line error."""
@@ -122,7 +123,8 @@ def run_requests(server, requests, jobs, done=None):
     except ServerGone as exc:
         for i, job in enumerate(requests):
             if results[i] is None:
-                results[i] = CheckResult(job["path"], 1, error=f"{os.path.basename(job['path'])} was not checked: {exc}")
+                results[i] = CheckResult(job["path"], 1, error=f"{os.path.basename(job['path'])} was not checked: {exc}",
+                                         unchecked=exc.ended)
     return results
 
 
