@@ -270,3 +270,12 @@ def test_a_file_that_kills_the_fork_server_costs_only_its_own_row(tmp_path):
     assert [docs[f"f{i}.py"]["verdict"] for i in range(3)] == ["healthy"] * 3
     assert docs["a_killer.py"]["error"]["message"] == ("a_killer.py was not checked: the checking process ended "
                                                         "before answering (was it killed?)")
+
+
+def test_an_empty_path_is_named_as_such_not_as_the_current_directory():
+    from diagnose import diagnose
+    from diagnose.check.loader import LoadError
+    assert check_file("").error == "expected the path of a Python file, not an empty string"
+    assert check_file("").exit_code == 2
+    with pytest.raises(LoadError, match="^expected the path of a Python file, not an empty string$"):
+        diagnose("")

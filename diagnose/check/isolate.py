@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from diagnose.engine.pipeline import diagnose
 from diagnose.engine.findings import HEALTHY
-from diagnose.check.loader import CLASS_NAME, unusable_file
+from diagnose.check.loader import CLASS_NAME, EMPTY_PATH, unusable_file
 from core.family import parse_net
 from diagnose.engine.probe import check_shape
 from diagnose.check.regcheck import check_reg
@@ -74,6 +74,8 @@ def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, out
     memory); the file's prints are relayed to stderr up to `output_bytes`. `net`
     ("tanh,sigmoid_bce", ...) names the member of the net family; by default it is recognised.
     """
+    if not os.fspath(path):  # abspath would make it the current directory
+        return CheckResult("", 2, error=EMPTY_PATH)
     path = os.path.abspath(os.fspath(path))
     if shape is not None:
         check_shape(tuple(shape))  # a bad shape is the caller's mistake: ValueError here, not in the child
