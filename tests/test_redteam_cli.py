@@ -3,6 +3,8 @@ import inspect
 import json
 import os
 import stat
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -279,3 +281,11 @@ def test_an_empty_path_is_named_as_such_not_as_the_current_directory():
     assert check_file("").exit_code == 2
     with pytest.raises(LoadError, match="^expected the path of a Python file, not an empty string$"):
         diagnose("")
+
+
+def test_output_to_a_full_disk_is_one_line_error_not_a_traceback():
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "diagnose", "list"], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == "Error: cannot write the output: No space left on device\n"
