@@ -289,3 +289,28 @@ def test_output_to_a_full_disk_is_one_line_error_not_a_traceback():
                               text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr == "Error: cannot write the output: No space left on device\n"
+
+
+DUP2_OVER_EVERY_FD = '''
+import os
+
+_backward = backward
+
+def backward(cache, params):
+    sink = os.open(os.devnull, os.O_WRONLY)
+    for fd in range(1, 40):  # stdout, stderr and whatever else is open: the check's own pipes too
+        if fd != sink:
+            try:
+                os.dup2(sink, fd)
+            except OSError:
+                pass
+    return _backward(cache, params)
+'''
+
+
+def test_a_file_that_dup2s_over_the_checks_pipes_is_told_so_not_asked_about_os_exit(tmp_path):
+    (tmp_path / "net.py").write_text(CORE_NET + DUP2_OVER_EVERY_FD)
+    result = check_file(tmp_path / "net.py", timeout=20)
+    assert result.exit_code == 1
+    assert result.error == ("net.py broke the check's channel during shapes and types, before any result: it closed "
+                            "or replaced (os.close, os.dup2) file descriptors it did not open")

@@ -22,7 +22,7 @@ from diagnose.engine.report import Report
 from diagnose.engine.subject import Subject
 from diagnose.check.forkserver import START_GRACE, ForkServer, ServerGone
 from diagnose.check.limits import (MAX_TIMEOUT, OUTPUT_BYTES, TIMEOUT, Limits, check_memory, check_positive,
-                                   default_memory_gb, signal_name)
+                                   default_memory_gb, signal_name, SUBJECT_FAILED)
 
 FORM_WORDS = {"a": "forward_loss and backward", "b": f"class {CLASS_NAME}", "c": "loss_and_grads"}
 IMPORT = "import"
@@ -160,6 +160,11 @@ def interpret(path, outcome, timeout):
         message = f"{name} did not finish in {timeout:g} s (an infinite loop?) {where}"
     elif returncode is not None and returncode < 0:
         message = f"{name} crashed the process ({signal_name(-returncode)}) {where}"
+    elif returncode == SUBJECT_FAILED and not outcome.get("stage"):
+        message = f"{name} was not checked: the check's own process failed while starting (a bug in diagnose: please report it)"
+    elif returncode == SUBJECT_FAILED:
+        message = (f"{name} broke the check's channel {where}, before any result: it closed or replaced "
+                   "(os.close, os.dup2) file descriptors it did not open")
     else:
         message = f"{name} ended the process with exit status {returncode} {where}, before any result (os._exit?)"
     return CheckResult(path, 1, error=message, seconds=seconds)

@@ -24,6 +24,7 @@ TIMEOUT = 20.0
 MAX_TIMEOUT = 86400  # seconds: a day; larger values overflow select() and mean "no limit" anyway
 OUTPUT_BYTES = 64 * 1024  # of a file's own prints shown per check; the rest is counted, not shown
 MESSAGE_CHARS = 2000  # of each message (an exception's text, a traceback line) sent back
+SUBJECT_FAILED = 70  # exit status of a subject process whose own code (not the file's) raised: its channel was broken
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
