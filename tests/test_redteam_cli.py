@@ -314,3 +314,21 @@ def test_a_file_that_dup2s_over_the_checks_pipes_is_told_so_not_asked_about_os_e
     assert result.exit_code == 1
     assert result.error == ("net.py broke the check's channel during shapes and types, before any result: it closed "
                             "or replaced (os.close, os.dup2) file descriptors it did not open")
+
+
+SAYS_ITS_MEMORY_LIMIT = '''
+import resource
+raise RuntimeError(f"limit {resource.getrlimit(resource.RLIMIT_AS)[0]}")
+'''
+
+
+def test_a_batch_shares_the_default_memory_limit_among_the_files_checked_at_once(tmp_path):
+    from diagnose.check.limits import GB, default_memory_gb
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text(SAYS_ITS_MEMORY_LIMIT)
+    out = CliRunner().invoke(main, ["check", str(tmp_path), "--jobs", "2", "--jsonl"])
+    messages = [json.loads(line)["error"]["message"] for line in out.stdout.splitlines()]
+    shared = int(default_memory_gb(2) * GB)
+    assert shared < int(default_memory_gb() * GB)  # two greedy files together get what one check would
+    assert [m.split(" while being imported")[0] for m in messages] == [
+        f"{name} raised RuntimeError: limit {shared}" for name in ("a.py", "b.py")]

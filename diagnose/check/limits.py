@@ -37,10 +37,11 @@ def machine_memory():
         return None
 
 
-def default_memory_gb():
-    """MEMORY_FRACTION of the machine's memory in GB, one decimal; None when unknown (no limit)."""
+def default_memory_gb(shared=1):
+    """MEMORY_FRACTION of the machine's memory in GB, one decimal, split among `shared` checks running at once
+    (so that a batch of greedy files cannot take more than one check could); None when unknown (no limit)."""
     total = machine_memory()
-    return None if total is None else max(MIN_MEMORY_GB, round(total * MEMORY_FRACTION / GB, 1))
+    return None if total is None else max(MIN_MEMORY_GB, round(total * MEMORY_FRACTION / shared / GB, 1))
 
 
 def gb_text(gb):

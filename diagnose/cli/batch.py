@@ -9,7 +9,7 @@ from diagnose.check.batch import (BatchError, Row, batch_doc, check_files, csv_t
                                   summary, table_text, GLOB)
 from diagnose.check.files import NotAFile, writable_target, write_atomically
 from diagnose.check.isolate import make_limits
-from diagnose.check.limits import MAX_TIMEOUT, check_memory, check_positive
+from diagnose.check.limits import MAX_TIMEOUT, check_memory, check_positive, default_memory_gb
 from diagnose.cli.options import SEED
 
 RANDOM = "random"
@@ -71,7 +71,9 @@ def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit
         raise click.UsageError(str(exc)) from None
     if csv_path is not None:
         check_csv_path(csv_path, files)
-    options = dict(seed=seed, shape=shape, limits=make_limits(output_bytes=0, **limits), jobs=jobs or os.cpu_count(),
+    jobs = jobs or os.cpu_count()
+    memory_gb = limits["memory_gb"] if limits["memory_gb"] is not None else default_memory_gb(min(jobs, len(files)))
+    options = dict(seed=seed, shape=shape, limits=make_limits(limits["timeout"], memory_gb, output_bytes=0), jobs=jobs,
                    net=None if net is None else str(net))
     if output == "text" and sys.stderr.isatty():
         with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:
