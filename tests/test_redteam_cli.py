@@ -332,3 +332,18 @@ def test_a_batch_shares_the_default_memory_limit_among_the_files_checked_at_once
     assert shared < int(default_memory_gb() * GB)  # two greedy files together get what one check would
     assert [m.split(" while being imported")[0] for m in messages] == [
         f"{name} raised RuntimeError: limit {shared}" for name in ("a.py", "b.py")]
+
+
+def test_round_files_are_claimed_so_two_drills_never_share_one_and_a_symlink_is_never_followed(tmp_path):
+    from diagnose.practice.rounds import round_file
+    (tmp_path / "round1_net.py").symlink_to(tmp_path / "elsewhere.py")  # dangling: exists() says False
+    first, second = round_file(tmp_path, 1), round_file(tmp_path, 1)
+    assert (first.name, second.name) == ("round1_net_2.py", "round1_net_3.py")
+    assert not (tmp_path / "elsewhere.py").exists()
+
+
+def test_implement_mode_still_writes_its_blank_into_the_claimed_file(tmp_path):
+    out = CliRunner().invoke(main, ["drill", "--mode", "implement", "--no-watch", "--workdir", str(tmp_path / "w"),
+                                    "--store", str(tmp_path / "p.json")], input="q\n")
+    assert out.exit_code == 0, out.output
+    assert "def forward_loss(X, y, params):" in (tmp_path / "w" / "round1_net.py").read_text()
