@@ -347,3 +347,12 @@ def test_implement_mode_still_writes_its_blank_into_the_claimed_file(tmp_path):
                                     "--store", str(tmp_path / "p.json")], input="q\n")
     assert out.exit_code == 0, out.output
     assert "def forward_loss(X, y, params):" in (tmp_path / "w" / "round1_net.py").read_text()
+
+
+def test_a_default_store_whose_directory_cannot_be_made_stops_the_drill_before_the_first_round(monkeypatch):
+    monkeypatch.delenv("BACKPROP_DRILLS_STORE", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", "/proc")
+    out = CliRunner().invoke(main, ["drill", "--rounds", "1"], input="1\n")
+    assert out.exit_code == 2
+    assert out.output == ("Error: progress store /proc/backprop-drills/progress.json: cannot create its directory "
+                          "/proc/backprop-drills (No such file or directory); give another --store\n")

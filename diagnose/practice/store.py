@@ -405,6 +405,12 @@ class Store:
         self.warn = warn
         self.target = target_path(self.path, create_parent, writing)
         self.create_parent, self.writing = create_parent, writing
+        if writing and create_parent:  # the default location: made now, so a drill that cannot save never starts
+            try:
+                self.target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"progress store {self.path}: cannot create its directory {self.target.parent} "
+                                 f"({error.strerror or error}); give another --store") from None
         if writing and self.target.parent.is_dir():
             self._check_lockable()
         self._save_failed = False
