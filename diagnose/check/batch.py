@@ -186,16 +186,3 @@ def csv_text(rows):
     writer.writerow(CSV_COLUMNS)
     writer.writerows([getattr(row, c) for c in CSV_COLUMNS] for row in rows)
     return out.getvalue()
-
-
-def write_atomically(path, text):
-    """Write `text` to `path` through a temporary file beside it and a rename."""
-    path = os.path.abspath(path)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field, replace
 
 from diagnose.engine.pipeline import diagnose
 from diagnose.engine.findings import HEALTHY
-from diagnose.check.loader import CLASS_NAME
+from diagnose.check.loader import CLASS_NAME, unusable_file
 from core.family import parse_net
 from diagnose.engine.probe import check_shape
 from diagnose.check.regcheck import check_reg
 from diagnose.engine.report import Report
 from diagnose.engine.subject import Subject
 from diagnose.check.forkserver import START_GRACE, ForkServer, ServerGone
-from diagnose.check.limits import (MAX_TIMEOUT, OUTPUT_BYTES, TIMEOUT, Limits, check_positive, default_memory_gb,
-                                   signal_name)
+from diagnose.check.limits import (MAX_TIMEOUT, OUTPUT_BYTES, TIMEOUT, Limits, check_memory, check_positive,
+                                   default_memory_gb, signal_name)
 
 FORM_WORDS = {"a": "forward_loss and backward", "b": f"class {CLASS_NAME}", "c": "loss_and_grads"}
 IMPORT = "import"
@@ -78,10 +78,9 @@ def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, out
         check_shape(tuple(shape))  # a bad shape is the caller's mistake: ValueError here, not in the child
     limits = make_limits(timeout, memory_gb, output_bytes)
     net = None if net is None else str(parse_net(net))  # likewise a bad net
-    if not os.path.exists(path):
-        return CheckResult(path, 2, error=f"no such file: {path}")
-    if os.path.isdir(path):
-        return CheckResult(path, 2, error=f"{path} is a directory; give the Python file that holds your implementation")
+    problem = unusable_file(path)
+    if problem:
+        return CheckResult(path, 2, error=problem)
     start = time.perf_counter()
     with ForkServer() as server:
         (result,) = run_requests(server, [request(path, seed, shape, limits, net)], jobs=1)
@@ -91,7 +90,7 @@ def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, out
 def make_limits(timeout=TIMEOUT, memory_gb=None, output_bytes=OUTPUT_BYTES):
     """The Limits of one check (ValueError for a bad one); None for memory: a fraction of the machine's."""
     timeout = check_positive(timeout, "seconds", MAX_TIMEOUT, name="timeout")
-    memory_gb = default_memory_gb() if memory_gb is None else check_positive(memory_gb, "GB", name="memory limit")
+    memory_gb = default_memory_gb() if memory_gb is None else check_memory(memory_gb, name="memory limit")
     return Limits(timeout, memory_gb, output_bytes)
 
 

@@ -15,6 +15,7 @@ import ast
 import importlib.util
 import inspect
 import os
+import stat
 import sys
 import traceback
 import itertools
@@ -55,14 +56,31 @@ class LoadError(Exception):
 
 # -- importing a file -----------------------------------------------------------------------------
 
+def unusable_file(path):
+    """Why the file at `path` cannot be checked (missing, a directory, a FIFO or a device), or None.
+
+    Only a regular file is read: opening a FIFO would wait for a writer, and a device never ends.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return f"no such file: {path}"
+    except OSError as exc:  # a symlink loop, a name too long, a component that is not a directory
+        return f"cannot use {path}: {exc.strerror or exc}"
+    if stat.S_ISDIR(st.st_mode):
+        return f"{path} is a directory; give the Python file that holds your implementation"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{path} is not a regular file (a FIFO, a socket or a device); give the Python file that holds your implementation"
+    return None
+
+
 def import_file(path):
     """The file at `path` imported as a fresh module (not run as __main__); LoadError says why not."""
     path = os.path.abspath(path)
     name = os.path.basename(path)
-    if not os.path.exists(path):
-        raise LoadError(f"no such file: {path}")
-    if os.path.isdir(path):
-        raise LoadError(f"{path} is a directory; give the Python file that holds your implementation")
+    problem = unusable_file(path)
+    if problem:
+        raise LoadError(problem)
     module_name = f"_diagnosed_{next(_COUNT)}"  # never shadows a real module, e.g. a file named numpy.py
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None:

@@ -6,9 +6,10 @@ import sys
 import click
 
 from diagnose.check.batch import (BatchError, Row, batch_doc, check_files, csv_text, expand, jsonl_text, shown_name,
-                                  summary, table_text, write_atomically, GLOB)
+                                  summary, table_text, GLOB)
+from diagnose.check.files import NotAFile, writable_target, write_atomically
 from diagnose.check.isolate import make_limits
-from diagnose.check.limits import MAX_TIMEOUT, check_positive
+from diagnose.check.limits import MAX_TIMEOUT, check_memory, check_positive
 from diagnose.cli.options import SEED
 
 RANDOM = "random"
@@ -30,7 +31,7 @@ def parse_seed(ctx, param, value):
 def parse_memory(ctx, param, value):
     """GB of address space for each file's process: a finite number > 0 (None: the default)."""
     try:
-        return None if value is None else check_positive(value, "GB")
+        return None if value is None else check_memory(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -43,6 +44,19 @@ def parse_timeout(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
+def check_csv_path(csv_path):
+    """A --csv path that can be written: a usage error before any file is checked, else None."""
+    try:
+        if not csv_path:
+            raise NotAFile("expected the name of a CSV file to write, not an empty string")
+        writable_target(csv_path)
+    except NotAFile as exc:
+        raise click.BadParameter(str(exc), param_hint="'--csv'") from None
+    if not os.access(os.path.dirname(os.path.abspath(csv_path)), os.W_OK):
+        raise click.BadParameter(f"cannot write {csv_path}: its directory does not exist or is not writable",
+                                 param_hint="'--csv'")
+
+
 def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json, strict=False, net=None):
     """Check every file the paths name; print the table, the JSON lines or one JSON document.
 
@@ -53,9 +67,8 @@ def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit
         files = expand(paths, pattern or GLOB)
     except BatchError as exc:
         raise click.UsageError(str(exc)) from None
-    if csv_path and not os.access(os.path.dirname(os.path.abspath(csv_path)), os.W_OK):
-        raise click.BadParameter(f"cannot write {csv_path}: its directory does not exist or is not writable",
-                                 param_hint="'--csv'")
+    if csv_path is not None:
+        check_csv_path(csv_path)
     options = dict(seed=seed, shape=shape, limits=make_limits(output_bytes=0, **limits), jobs=jobs or os.cpu_count(),
                    net=None if net is None else str(net))
     if output == "text" and sys.stderr.isatty():
@@ -69,8 +82,9 @@ def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit
     if csv_path:
         try:
             write_atomically(csv_path, csv_text(rows))
-        except OSError as exc:
-            raise click.ClickException(f"cannot write {csv_path}: {exc.strerror}") from None
+        except (OSError, NotAFile) as exc:  # checked above, but the disk may still refuse
+            raise click.BadParameter(f"cannot write {csv_path}: {getattr(exc, 'strerror', None) or exc}",
+                                     param_hint="'--csv'") from None
     if output == "json":
         emit_json(batch_doc(results, names, totals, seed, strict))
     elif output == "jsonl":

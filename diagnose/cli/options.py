@@ -4,10 +4,21 @@ A bad value is a usage error in one line (exit 2); with `--json` every error, us
 not, is one JSON document on stdout, `{"error": {"kind", "message"}}`, with the same exit code.
 """
 import json
+import math
 
 import click
 
 SEED = click.IntRange(0, 2**32 - 1)  # numpy's default_rng takes any int, but the CLI promises 0 <= seed < 2**32
+
+
+class FiniteRange(click.FloatRange):
+    """A FloatRange that also refuses nan (every comparison with nan is false, so FloatRange lets it through)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
 class Ids(click.Choice):
