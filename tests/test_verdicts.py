@@ -471,3 +471,79 @@ def test_float32_gradients_of_a_float64_loss_are_a_caution_and_a_float32_forward
                                   '    X = X.astype(np.float32)\n    params = {k: v.astype(np.float32) for k, v in '
                                   'params.items()}\n    pre = X @ params["W1"]'))
     assert forward32.verdict == "float32"
+
+
+HALF_SUM_MSE = '''
+import numpy as np
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    z1 = X @ W1 + b1
+    a1 = np.maximum(0, z1)
+    out = 1 / (1 + np.exp(-(a1 @ W2 + b2)))
+    t = np.eye(W2.shape[1])[y]
+    loss = 0.5 * np.sum((out - t) ** 2)
+    delta = (out - t) * out * (1 - out)
+    dz1 = delta @ W2.T * (z1 > 0)
+    return loss, {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ delta, "b2": delta.sum(0)}
+'''
+
+
+def test_a_half_squared_error_summed_over_the_batch_gets_the_same_caution_as_a_plain_sum():
+    report = report_of(HALF_SUM_MSE)
+    assert (report.verdict, caution_ids(report), report.net) == ("healthy", ["loss_is_sum"], "relu,sigmoid_mse,half_sum")
+    assert "   - the gradients are those of the summed loss, N = 6 times the mean" in report.text()
+
+
+def test_a_head_fault_on_a_half_squared_error_net_is_named_and_its_fix_is_that_members_formula():
+    source = variant(variant(HALF_SUM_MSE, "delta = (out - t) * out * (1 - out)", "delta = out - t"),
+                     "loss = 0.5 * np.sum((out - t) ** 2)", "loss = 0.5 * np.sum((out - t) ** 2) / len(y)")
+    source = variant(source, "delta = out - t", "delta = (out - t) / len(y)")
+    report = report_of(source)
+    assert (report.verdict, report.net) == ("mse_grad_no_sigmoid", "relu,sigmoid_mse,half_mean")
+    assert ("dZ2 recovered from dW2 and db2 is (S - Y) / N without the sigmoid's derivative S (1 - S), "
+            "not (S - Y) S (1 - S) / N") in report.text()
+    assert report.fix == "mse_grad_no_sigmoid: dZ2 = (S - Y) S (1 - S) / N"
+    assert "(P - onehot(y))" not in report.text()
+
+
+def test_the_raw_logits_fault_prints_the_divisor_the_subject_used():
+    source = variant(LOSS_AND_GRADS, "    dscores = probs\n", "    dscores = scores.copy()\n")
+    report = report_of(source)
+    assert report.verdict == "ce_grad_no_softmax"
+    assert "is (Z2 - max(Z2) - onehot(y)) / N: the shifted logits, the softmax missing from the gradient" \
+        in report.text()
+
+
+
+def test_a_forward_pass_cast_to_float32_is_blamed_on_the_forward_function():
+    report = report_of(variant(SPLIT, 'pre = X @ params["W1"] + params["b1"]',
+                               'pre = X.astype(np.float32) @ params["W1"].astype(np.float32) + params["b1"]'))
+    assert report.verdict == "float32"
+    assert report.blame == {"function": "forward_loss", "tensors": []}
+    assert "  float32 (in forward_loss): use float64" in report.text()
+
+
+BCE = '''
+import numpy as np
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    a1 = np.maximum(0, X @ W1 + b1)
+    s = 1 / (1 + np.exp(-(a1 @ W2 + b2)))
+    loss = -np.mean(y * np.log(s.ravel()) + (1 - y) * np.log(1 - s.ravel()))
+    dz2 = (s - y.reshape(-1, 1)) / len(y)
+    dz1 = dz2 @ W2.T * (a1 > 0)
+    return loss, {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ dz2, "b2": dz2.sum(0)}
+'''
+
+
+@pytest.mark.parametrize("reduce", ["mean", "sum"])
+def test_an_n1_sigmoid_output_against_n_labels_is_a_label_shape_fault_of_the_forward_pass(reduce):
+    assert report_of(BCE).verdict == "healthy"
+    source = variant(variant(BCE, "np.log(s.ravel())", "np.log(s)"), "np.log(1 - s.ravel())", "np.log(1 - s)")
+    report = report_of(variant(source, "-np.mean(", f"-np.{reduce}("))
+    assert (report.verdict, report.net) == ("bce_labels_broadcast", "relu,sigmoid_bce")
+    assert report.blame == {"function": "the forward part of loss_and_grads", "tensors": []}
+    assert "verdict: bce_labels_broadcast — a wrong label shape (checklist 3)" in report.text()
+    assert f"against every label y_j (an N x N array), {'averaged' if reduce == 'mean' else 'summed'}" in report.text()

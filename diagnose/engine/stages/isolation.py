@@ -59,7 +59,7 @@ def judge_dZ2(ctx, dZ2):
                          "labels_n1")
         return [labels] + ([scaled_finding(probe, c, "that pattern")] if abs(c - 1) > tol else [])
     row_sums = np.abs(dZ2.sum(axis=1)).max()
-    seen = f"dZ2 recovered from dW2 and db2 differs from (P - onehot(y)) / N (rows sum to up to {row_sums:.2g}, not 0)"
+    seen = f"dZ2 recovered from dW2 and db2 differs from {words} (rows sum to up to {row_sums:.2g}, not 0)"
     return [Finding(S, False, seen, "dZ2 itself is wrong", "dZ2_wrong")]
 
 
@@ -67,7 +67,7 @@ def scaled_finding(probe, c, what):
     """dZ2 is c times `what`: N, 1/N and -1 are named faults."""
     N = probe.X.shape[0]
     named = {N: "missing_div_n", 1 / N: "double_div_n", -1.0: "sign_flipped"}
-    if probe.net.convention == "sum":  # the loss is summed (and recognised so) while the gradient is averaged
+    if probe.net.convention.removeprefix("half_") == "sum":  # the loss is summed (and recognised so) while the gradient is averaged
         named = {1 / N: "loss_summed", -1.0: "sign_flipped"}
     fault = next((f for v, f in named.items() if abs(c - v) <= 1e-3 * max(1, abs(v))), "dZ2_wrong")
     return Finding(S, False, f"dZ2 recovered from dW2 and db2 is {c:.4g} x {what}",
