@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from diagnose.engine.pipeline import diagnose
 from diagnose.engine.findings import HEALTHY
-from diagnose.check.loader import CLASS_NAME, unusable_file
+from diagnose.check.loader import CLASS_NAME, EMPTY_PATH, unusable_file
 from core.family import parse_net
 from diagnose.engine.probe import check_shape
 from diagnose.check.regcheck import check_reg
@@ -22,7 +22,7 @@ from diagnose.engine.report import Report
 from diagnose.engine.subject import Subject
 from diagnose.check.forkserver import START_GRACE, ForkServer, ServerGone
 from diagnose.check.limits import (MAX_TIMEOUT, OUTPUT_BYTES, TIMEOUT, Limits, check_memory, check_positive,
-                                   default_memory_gb, signal_name)
+                                   default_memory_gb, signal_name, SUBJECT_FAILED)
 
 FORM_WORDS = {"a": "forward_loss and backward", "b": f"class {CLASS_NAME}", "c": "loss_and_grads"}
 IMPORT = "import"
@@ -46,6 +46,7 @@ class CheckResult:
     report: Report | None = None
     error: str | None = None
     seconds: float = field(default=0.0, compare=False)  # wall time, child start included
+    unchecked: bool = field(default=False, compare=False)  # the fork server had ended before this file's result
 
     def text(self):
         """The report for people, under a line naming the form found; or the one-line error."""
@@ -73,6 +74,8 @@ def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, out
     memory); the file's prints are relayed to stderr up to `output_bytes`. `net`
     ("tanh,sigmoid_bce", ...) names the member of the net family; by default it is recognised.
     """
+    if not os.fspath(path):  # abspath would make it the current directory
+        return CheckResult("", 2, error=EMPTY_PATH)
     path = os.path.abspath(os.fspath(path))
     if shape is not None:
         check_shape(tuple(shape))  # a bad shape is the caller's mistake: ValueError here, not in the child
@@ -122,7 +125,8 @@ def run_requests(server, requests, jobs, done=None):
     except ServerGone as exc:
         for i, job in enumerate(requests):
             if results[i] is None:
-                results[i] = CheckResult(job["path"], 1, error=f"{os.path.basename(job['path'])} was not checked: {exc}")
+                results[i] = CheckResult(job["path"], 1, error=f"{os.path.basename(job['path'])} was not checked: {exc}",
+                                         unchecked=exc.ended)
     return results
 
 
@@ -149,10 +153,18 @@ def interpret(path, outcome, timeout):
         return CheckResult(path, 1, error=f"{name} was not checked: {outcome['internal']} (a bug in diagnose: "
                                           "please report it with the file)")
     where, returncode = stage_words(outcome.get("stage")), outcome.get("returncode")
-    if outcome.get("timed_out"):
+    if outcome.get("timed_out") and not outcome.get("stage"):  # none of the file's code ran: no loop to blame
+        message = (f"{name} was not checked: the limit of {timeout:g} s ran out while the check's own process "
+                   "was starting, before the file ran (give a larger --timeout)")
+    elif outcome.get("timed_out"):
         message = f"{name} did not finish in {timeout:g} s (an infinite loop?) {where}"
     elif returncode is not None and returncode < 0:
         message = f"{name} crashed the process ({signal_name(-returncode)}) {where}"
+    elif returncode == SUBJECT_FAILED and not outcome.get("stage"):
+        message = f"{name} was not checked: the check's own process failed while starting (a bug in diagnose: please report it)"
+    elif returncode == SUBJECT_FAILED:
+        message = (f"{name} broke the check's channel {where}, before any result: it closed or replaced "
+                   "(os.close, os.dup2) file descriptors it did not open")
     else:
         message = f"{name} ended the process with exit status {returncode} {where}, before any result (os._exit?)"
     return CheckResult(path, 1, error=message, seconds=seconds)

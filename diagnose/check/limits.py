@@ -24,6 +24,7 @@ TIMEOUT = 20.0
 MAX_TIMEOUT = 86400  # seconds: a day; larger values overflow select() and mean "no limit" anyway
 OUTPUT_BYTES = 64 * 1024  # of a file's own prints shown per check; the rest is counted, not shown
 MESSAGE_CHARS = 2000  # of each message (an exception's text, a traceback line) sent back
+SUBJECT_FAILED = 70  # exit status of a subject process whose own code (not the file's) raised: its channel was broken
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -36,10 +37,11 @@ def machine_memory():
         return None
 
 
-def default_memory_gb():
-    """MEMORY_FRACTION of the machine's memory in GB, one decimal; None when unknown (no limit)."""
+def default_memory_gb(shared=1):
+    """MEMORY_FRACTION of the machine's memory in GB, one decimal, split among `shared` checks running at once
+    (so that a batch of greedy files cannot take more than one check could); None when unknown (no limit)."""
     total = machine_memory()
-    return None if total is None else max(MIN_MEMORY_GB, round(total * MEMORY_FRACTION / GB, 1))
+    return None if total is None else max(MIN_MEMORY_GB, round(total * MEMORY_FRACTION / shared / GB, 1))
 
 
 def gb_text(gb):

@@ -56,6 +56,9 @@ class LoadError(Exception):
 
 # -- importing a file -----------------------------------------------------------------------------
 
+EMPTY_PATH = "expected the path of a Python file, not an empty string"
+
+
 def unusable_file(path):
     """Why the file at `path` cannot be checked (missing, a directory, a FIFO or a device), or None.
 
@@ -76,6 +79,8 @@ def unusable_file(path):
 
 def import_file(path):
     """The file at `path` imported as a fresh module (not run as __main__); LoadError says why not."""
+    if not os.fspath(path):  # abspath would make it the current directory
+        raise LoadError(EMPTY_PATH)
     path = os.path.abspath(path)
     name = os.path.basename(path)
     problem = unusable_file(path)

@@ -9,7 +9,7 @@ from diagnose.check.batch import (BatchError, Row, batch_doc, check_files, csv_t
                                   summary, table_text, GLOB)
 from diagnose.check.files import NotAFile, writable_target, write_atomically
 from diagnose.check.isolate import make_limits
-from diagnose.check.limits import MAX_TIMEOUT, check_memory, check_positive
+from diagnose.check.limits import MAX_TIMEOUT, check_memory, check_positive, default_memory_gb
 from diagnose.cli.options import SEED
 
 RANDOM = "random"
@@ -44,12 +44,14 @@ def parse_timeout(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-def check_csv_path(csv_path):
-    """A --csv path that can be written: a usage error before any file is checked, else None."""
+def check_csv_path(csv_path, files):
+    """A --csv path that can be written and is none of `files`: a usage error before any file is checked."""
     try:
         if not csv_path:
             raise NotAFile("expected the name of a CSV file to write, not an empty string")
-        writable_target(csv_path)
+        target = writable_target(csv_path)
+        if target in {os.path.realpath(f) for f in files}:
+            raise NotAFile(f"{csv_path} is one of the files to check; writing the CSV there would replace it")
     except NotAFile as exc:
         raise click.BadParameter(str(exc), param_hint="'--csv'") from None
     if not os.access(os.path.dirname(os.path.abspath(csv_path)), os.W_OK):
@@ -68,8 +70,10 @@ def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit
     except BatchError as exc:
         raise click.UsageError(str(exc)) from None
     if csv_path is not None:
-        check_csv_path(csv_path)
-    options = dict(seed=seed, shape=shape, limits=make_limits(output_bytes=0, **limits), jobs=jobs or os.cpu_count(),
+        check_csv_path(csv_path, files)
+    jobs = jobs or os.cpu_count()
+    memory_gb = limits["memory_gb"] if limits["memory_gb"] is not None else default_memory_gb(min(jobs, len(files)))
+    options = dict(seed=seed, shape=shape, limits=make_limits(limits["timeout"], memory_gb, output_bytes=0), jobs=jobs,
                    net=None if net is None else str(net))
     if output == "text" and sys.stderr.isatty():
         with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:

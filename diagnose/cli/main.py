@@ -181,7 +181,7 @@ class CheckError(click.ClickException):
               help="Seconds each file's code may run in its child process (at most a day).")
 @click.option("--memory-limit", "memory_gb", callback=parse_memory, metavar="GB",
               help=f"GB of memory (address space) each file's process may use [default: {default_memory_gb()}, "
-                   f"half the machine's].")
+                   f"half the machine's; with several files, shared among the --jobs checked at once].")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help=f"Files checked at once [default: the number of cores, {os.cpu_count()} here].")
 @click.option("--glob", "pattern", default=None, metavar="PATTERN",

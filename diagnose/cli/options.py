@@ -3,8 +3,12 @@
 A bad value is a usage error in one line (exit 2); with `--json` every error, usage or
 not, is one JSON document on stdout, `{"error": {"kind", "message"}}`, with the same exit code.
 """
+import contextlib
+import errno
 import json
 import math
+import os
+import sys
 
 import click
 
@@ -41,6 +45,17 @@ def emit_json(doc):
     click.echo(json.dumps(doc, indent=2))
 
 
+OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)  # stdout on a full disk, /dev/full, a dead tty
+
+
+def output_failed(exc):
+    """The one-line error of output that could not be written; stdout is pointed at /dev/null so that
+    Python's own flush at exit does not fail again with a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return click.ClickException(f"cannot write the output: {exc.strerror}")
+
+
 class Commands(click.Group):
     """The `diagnose` group: usage errors in one line, and as JSON documents under --json."""
 
@@ -60,6 +75,8 @@ class Commands(click.Group):
                 raise SystemExit(exc.exit_code) from None
             raise
         except Exception as exc:  # noqa: BLE001 -- our own bug: under --json it is still one document
+            if isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS:
+                raise output_failed(exc) from None
             if not as_json:
                 raise
             emit_json(error_document("internal", f"{type(exc).__name__}: {exc} (a bug in diagnose: please report it)"))

@@ -19,7 +19,7 @@ DEFAULT_NET = "relu,softmax_ce"  # core/net.py's member of the net family
 
 def write_blank(path, net):
     """The blank template of a member of the net family (None: core/net.py's)."""
-    write_template(path, net=net)
+    write_template(path, force=True, net=net)  # the empty file round_file claimed
 
 
 def scorecard_text(card):
