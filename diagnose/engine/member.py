@@ -201,14 +201,14 @@ def derivatives(probe):
                       output_form(act, Z1)))
     for other in ("sigmoid", "tanh", "relu"):
         if other != act:
-            form = {"sigmoid": "A1 (1 - A1)", "tanh": "1 - A1^2", "relu": "Z1 > 0"}[other]
+            form = {"sigmoid": "A1 (1 - A1)", "tanh": "1 - A1^2", "relu": "(Z1 > 0)"}[other]
             fault = f"{other}_grad_on_{act}"
             value = output_form(other, A1) if other != "relu" else ACTIVATIONS["relu"][1](Z1, alpha)
             table.append((fault, f"{form}: the {other} derivative on a {act} layer", value))
             if other != "relu":
                 table.append((fault, f"{other}'(Z1): the {other} derivative on a {act} layer",
                               ACTIVATIONS[other][1](Z1, alpha)))
-    table.append((f"{act}_grad_missing", "no derivative at all: dZ1 = dA1", np.ones_like(Z1)))
+    table.append((f"{act}_grad_missing", "1: no derivative at all, dZ1 = dA1", np.ones_like(Z1)))
     return table
 
 

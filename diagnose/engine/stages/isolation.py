@@ -53,6 +53,12 @@ def judge_dZ2(ctx, dZ2):
                         "dZ2_wrong")]
     pattern = labels_pattern(probe)
     c = scale_between(dZ2, pattern)
+    if close(dZ2, c * pattern, tol) and ctx.loss_is_net and len(np.unique(probe.y)) == probe.P.shape[1]:
+        # every class is in y: the (N, 1) pattern is P - 1, which a right loss and `P - 1` give too
+        every = Finding(S, False, "dZ2 recovered from dW2 and db2 has -1/N at every class of every row: (P - 1) / N",
+                        "1 is subtracted at every class, not only at each row's label (dZ2 = (P - onehot(y)) / N; "
+                        "labels of shape (N, 1) in backward give this too)", "dZ2_wrong")
+        return [every] + ([scaled_finding(probe, c, "that pattern")] if abs(c - 1) > tol else [])
     if close(dZ2, c * pattern, tol):
         labels = Finding(S, False, "dZ2 recovered from dW2 and db2 has -1/N at every class present in y, in every row",
                          "the labels broadcast as an (N, 1) column: P[np.arange(N), y] picks N x N entries",

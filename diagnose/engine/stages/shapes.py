@@ -302,6 +302,9 @@ def check_grads(ctx):
         if fault:
             findings.append(Finding(S, False, f"d{name} has shape {g.shape}, {name} has {param.shape}",
                                     shape_meaning(fault, name, g, param), fault, tensors=(name,)))
+        if fault and normal is not None:  # the later stages judge the values: say that they saw them in the param's shape
+            how = "transposed" if fault.endswith("_transposed") else "reshaped"
+            ctx.notes.append(f"the later stages judge d{name} {how} to {name}'s shape {param.shape}")
         if normal is None:
             skipped.append(f"gradient check of {name}: its gradient has shape {g.shape}")
         elif not np.all(np.isfinite(normal)):
