@@ -214,8 +214,8 @@ def test_a_leaky_slope_off_the_list_is_solved_for_and_confirmed_by_the_gradients
     assert max(r.forward_calls for r in reports) <= 44
 
 
-def test_a_solved_slope_with_wrong_gradients_is_not_taken_for_that_member():
-    class SlopeMismatch:  # loss with slope 0.02, gradients with 0.04: no member has both
+def test_a_solved_slope_whose_layer_1_gradients_are_wrong_is_that_member_with_a_layer_1_fault():
+    class SlopeMismatch:  # loss with slope 0.02, derivative with 0.04: the 0.02 net with a wrong derivative
         def forward_loss(self, X, y, params):
             return family.forward_loss(X, y, params, "leaky_relu:0.02,softmax_ce")
 
@@ -223,4 +223,5 @@ def test_a_solved_slope_with_wrong_gradients_is_not_taken_for_that_member():
             return family.backward(cache, params, "leaky_relu:0.04,softmax_ce")
 
     report = diagnose(SlopeMismatch())
-    assert report.verdict != "healthy" and report.net != "leaky_relu:0.02,softmax_ce"
+    assert (report.verdict, report.net) == ("leaky_relu_backward_wrong", "leaky_relu:0.02,softmax_ce")
+    assert "dZ2 recovered from dW2 and db2 equals (P - onehot(y)) / N" in report.text()

@@ -471,3 +471,165 @@ def test_float32_gradients_of_a_float64_loss_are_a_caution_and_a_float32_forward
                                   '    X = X.astype(np.float32)\n    params = {k: v.astype(np.float32) for k, v in '
                                   'params.items()}\n    pre = X @ params["W1"]'))
     assert forward32.verdict == "float32"
+
+
+HALF_SUM_MSE = '''
+import numpy as np
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    z1 = X @ W1 + b1
+    a1 = np.maximum(0, z1)
+    out = 1 / (1 + np.exp(-(a1 @ W2 + b2)))
+    t = np.eye(W2.shape[1])[y]
+    loss = 0.5 * np.sum((out - t) ** 2)
+    delta = (out - t) * out * (1 - out)
+    dz1 = delta @ W2.T * (z1 > 0)
+    return loss, {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ delta, "b2": delta.sum(0)}
+'''
+
+
+def test_a_half_squared_error_summed_over_the_batch_gets_the_same_caution_as_a_plain_sum():
+    report = report_of(HALF_SUM_MSE)
+    assert (report.verdict, caution_ids(report), report.net) == ("healthy", ["loss_is_sum"], "relu,sigmoid_mse,half_sum")
+    assert "   - the gradients are those of the summed loss, N = 6 times the mean" in report.text()
+
+
+def test_a_head_fault_on_a_half_squared_error_net_is_named_and_its_fix_is_that_members_formula():
+    source = variant(variant(HALF_SUM_MSE, "delta = (out - t) * out * (1 - out)", "delta = out - t"),
+                     "loss = 0.5 * np.sum((out - t) ** 2)", "loss = 0.5 * np.sum((out - t) ** 2) / len(y)")
+    source = variant(source, "delta = out - t", "delta = (out - t) / len(y)")
+    report = report_of(source)
+    assert (report.verdict, report.net) == ("mse_grad_no_sigmoid", "relu,sigmoid_mse,half_mean")
+    assert ("dZ2 recovered from dW2 and db2 is (S - Y) / N without the sigmoid's derivative S (1 - S), "
+            "not (S - Y) S (1 - S) / N") in report.text()
+    assert report.fix == "mse_grad_no_sigmoid: dZ2 = (S - Y) S (1 - S) / N"
+    assert "(P - onehot(y))" not in report.text()
+
+
+def test_the_raw_logits_fault_prints_the_divisor_the_subject_used():
+    source = variant(LOSS_AND_GRADS, "    dscores = probs\n", "    dscores = scores.copy()\n")
+    report = report_of(source)
+    assert report.verdict == "ce_grad_no_softmax"
+    assert "is (Z2 - max(Z2) - onehot(y)) / N: the shifted logits, the softmax missing from the gradient" \
+        in report.text()
+
+
+
+def test_a_forward_pass_cast_to_float32_is_blamed_on_the_forward_function():
+    report = report_of(variant(SPLIT, 'pre = X @ params["W1"] + params["b1"]',
+                               'pre = X.astype(np.float32) @ params["W1"].astype(np.float32) + params["b1"]'))
+    assert report.verdict == "float32"
+    assert report.blame == {"function": "forward_loss", "tensors": []}
+    assert "  float32 (in forward_loss): use float64" in report.text()
+
+
+BCE = '''
+import numpy as np
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    a1 = np.maximum(0, X @ W1 + b1)
+    s = 1 / (1 + np.exp(-(a1 @ W2 + b2)))
+    loss = -np.mean(y * np.log(s.ravel()) + (1 - y) * np.log(1 - s.ravel()))
+    dz2 = (s - y.reshape(-1, 1)) / len(y)
+    dz1 = dz2 @ W2.T * (a1 > 0)
+    return loss, {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ dz2, "b2": dz2.sum(0)}
+'''
+
+
+@pytest.mark.parametrize("reduce", ["mean", "sum"])
+def test_an_n1_sigmoid_output_against_n_labels_is_a_label_shape_fault_of_the_forward_pass(reduce):
+    assert report_of(BCE).verdict == "healthy"
+    source = variant(variant(BCE, "np.log(s.ravel())", "np.log(s)"), "np.log(1 - s.ravel())", "np.log(1 - s)")
+    report = report_of(variant(source, "-np.mean(", f"-np.{reduce}("))
+    assert (report.verdict, report.net) == ("bce_labels_broadcast", "relu,sigmoid_bce")
+    assert report.blame == {"function": "the forward part of loss_and_grads", "tensors": []}
+    assert "verdict: bce_labels_broadcast — a wrong label shape (checklist 3)" in report.text()
+    assert f"against every label y_j (an N x N array), {'averaged' if reduce == 'mean' else 'summed'}" in report.text()
+
+
+TANH = '''
+import numpy as np
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    z1 = X @ W1 + b1
+    a1 = np.tanh(z1)
+    z2 = a1 @ W2 + b2
+    z2 = z2 - z2.max(axis=1, keepdims=True)
+    logp = z2 - np.log(np.exp(z2).sum(axis=1, keepdims=True))
+    loss = -logp[np.arange(len(y)), y].mean()
+    dz2 = np.exp(logp)
+    dz2[np.arange(len(y)), y] -= 1
+    dz2 /= len(y)
+    dz1 = dz2 @ W2.T * (1 - a1 ** 2)
+    return loss, {"W1": X.T @ dz1, "b1": dz1.sum(0), "W2": a1.T @ dz2, "b2": dz2.sum(0)}
+'''
+
+
+@pytest.mark.parametrize("factor, fault, sentence", [
+    ("1", "tanh_grad_missing", "equals (dZ2 W2^T) * 1: no derivative at all, dZ1 = dA1"),
+    ("(z1 > 0)", "relu_grad_on_tanh", "equals (dZ2 W2^T) * (Z1 > 0): the relu derivative on a tanh layer"),
+])
+def test_a_wrong_derivative_on_a_tanh_layer_is_named_in_a_sentence_that_reads_as_a_formula(factor, fault, sentence):
+    assert report_of(TANH).verdict == "healthy"
+    report = report_of(variant(TANH, "(1 - a1 ** 2)", factor))
+    assert report.verdict == fault
+    assert f"   - dZ1 recovered from dW1 and db1 {sentence}\n" in report.text()
+
+
+def test_a_transposed_gradient_is_checked_in_its_params_shape_and_the_report_says_so():
+    report = report_of(variant(LOSS_AND_GRADS, "dW2 = hidden.T.dot(dscores)", "dW2 = dscores.T.dot(hidden)"))
+    assert report.verdict == "dW2_transposed"
+    assert "   - every gradient matches central differences" in report.text()
+    assert "note: the later stages judge dW2 transposed to W2's shape (12, 4)\n" in report.text()
+
+
+@pytest.mark.parametrize("source, find, replace, dz2", [
+    (LOSS_AND_GRADS, "dscores /= n", "dscores /= -n", "(P - onehot(y)) / N"),
+    (HALF_SUM_MSE, "delta = (out - t) * out * (1 - out)", "delta = (t - out) * out * (1 - out)", "(S - Y) S (1 - S)"),
+])
+def test_a_flipped_sign_is_worded_with_the_members_own_dZ2(source, find, replace, dz2):
+    report = report_of(variant(source, find, replace))
+    assert report.verdict == "sign_flipped"
+    assert f"=> the gradient points uphill: the negative of dZ2 = {dz2} [sign_flipped]" in report.text()
+    assert report.fix == f"sign_flipped: {'dZ2 = P - onehot(y), not onehot(y) - P' if 'P' in dz2 else f'dZ2 = {dz2}, not its negative'}"
+
+
+def test_one_subtracted_at_every_class_is_a_wrong_dZ2_not_a_label_shape_when_the_loss_is_right():
+    source = variant(LOSS_AND_GRADS, "    dscores = probs\n    dscores[range(n), y] -= 1\n", "    dscores = probs - 1\n")
+    for seed in (0, 1, 2):
+        report = report_of(source, seed=seed)
+        assert report.verdict == "dZ2_wrong"
+        assert "has -1/N at every class of every row: (P - 1) / N" in report.text()
+        assert "labels_n1" not in report.faults
+
+
+LEAKY = '''
+import numpy as np
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    z = X @ W1 + b1
+    a = np.where(z > 0, z, 0.15 * z)
+    s = a @ W2 + b2
+    s = s - s.max(axis=1, keepdims=True)
+    p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+    loss = -np.mean(np.log(p[np.arange(len(y)), y] + 1e-12))
+    d = p.copy()
+    d[np.arange(len(y)), y] -= 1
+    d /= len(y)
+    dz = d @ W2.T * np.where(z > 0, 1.0, 0.15)
+    return loss, {"W1": X.T @ dz, "b1": dz.sum(0), "W2": a.T @ d, "b2": d.sum(0)}
+'''
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_leaky_slope_off_the_list_with_a_fault_in_one_layer_is_still_recognised_and_the_fault_named(seed):
+    assert (report_of(LEAKY, seed).verdict, report_of(LEAKY, seed).net) == ("healthy", "leaky_relu:0.15,softmax_ce")
+    report = report_of(variant(LEAKY, "np.where(z > 0, 1.0, 0.15)", "(z > 0)"), seed)
+    assert (report.verdict, report.net) == ("relu_grad_on_leaky_relu", "leaky_relu:0.15,softmax_ce")
+    assert "no member of the net family has this loss" not in report.text()
+    report = report_of(variant(LEAKY, '"W2": a.T @ d', '"W2": 2 * a.T @ d'), seed)
+    assert (report.verdict, report.net) == ("tensor_scaled", "leaky_relu:0.15,softmax_ce")

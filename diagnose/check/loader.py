@@ -3,7 +3,8 @@
 Three forms are accepted, tried in the order (a), (c), (b):
   (a) functions forward_loss(X, y, params) -> (loss, cache) and backward(cache, params) -> grads;
   (b) a class TwoLayerNet(input_size, hidden_size, output_size[, std]) with a `params` dict
-      and loss(X, y=None, reg=0.0) -> (loss, grads);
+      and loss(X, y=None, reg=0.0) -> (loss, grads) (or, without one, the file's only own
+      class with a `loss` method, whatever its name);
   (c) a function loss_and_grads(X, y, params) -> (loss, grads), which is where the adapter
       kit (diagnose.adapt) is used: a file that imports it is called once before the
       diagnosis so that a mistake in the adapter is one line, not a report.
@@ -28,7 +29,8 @@ from diagnose.engine.probe import make_probe
 
 FORMS = {
     "a": "functions forward_loss(X, y, params) -> (loss, cache) and backward(cache, params) -> grads",
-    "b": "a class TwoLayerNet(input_size, hidden_size, output_size[, std]) with a params dict "
+    "b": "a class TwoLayerNet(input_size, hidden_size, output_size[, std]) (or the file's one class with a loss "
+         "method, whatever its name) with a params dict "
          "(W1, b1, W2, b2) and loss(X, y=None, reg=0.0) -> (loss, grads)",
     "c": "a function loss_and_grads(X, y, params) -> (loss, grads)",
 }
@@ -314,7 +316,18 @@ def detect(obj, label):
     cls = getattr(obj, CLASS_NAME, None)
     if inspect.isclass(cls) and has(cls, "loss"):
         return ClassForm(cls, name=CLASS_NAME)
+    others = classes_with_loss(obj)
+    if len(others) == 1:  # the one class of the file with a CS231n-style loss, whatever its name
+        return ClassForm(others[0], name=others[0].__name__)
     raise LoadError(no_form_message(label, obj))
+
+
+def classes_with_loss(module):
+    """Classes defined in the module itself (not imported) that have a callable `loss`."""
+    if not isinstance(module, types.ModuleType):
+        return []
+    return [v for v in vars(module).values()
+            if inspect.isclass(v) and v.__module__ == module.__name__ and has(v, "loss")]
 
 
 KIT = ("diagnose.adapt", "diagnose.check.adapt", "diagnose.check.adapt_steps")

@@ -149,8 +149,12 @@ def dz2_words(net):
     text = base[net.head]
     if net.convention.startswith("half_"):
         text = "(S - Y) S (1 - S)"
-    divisor = {"mean": " / N", "sum": "", "mean_nc": " / (N C)"}[net.convention.removeprefix("half_")]
-    return text + divisor
+    return text + divisor_words(net)
+
+
+def divisor_words(net):
+    """' / N', '' or ' / (N C)': the convention's divisor as the formulas print it."""
+    return {"mean": " / N", "sum": "", "mean_nc": " / (N C)"}[net.convention.removeprefix("half_")]
 
 
 # -- wrong dZ2 of each head: (fault, words, the dZ2 that fault gives) ----------------------------
@@ -159,17 +163,20 @@ def wrong_dZ2s(probe):
     """The dZ2 each named head fault gives on the probe, with the member's convention factor."""
     net, y = probe.net, probe.y
     scale = family.convention_scale(net.convention, *probe.Z2.shape)
+    div = divisor_words(net)  # the formulas are printed with the convention's divisor, as the subject computes them
     if net.head == "softmax_ce":
         Y = family.onehot(y, probe.P.shape[1])
-        return [("ce_grad_no_softmax", "(Z2 - onehot(y)): the softmax is missing from the gradient",
+        return [("ce_grad_no_softmax", f"(Z2 - onehot(y)){div}: the softmax is missing from the gradient",
                  scale * (probe.Z2 - Y)),
-                ("softmax_jacobian_diagonal", "-onehot(y) (1 - P): the softmax Jacobian's diagonal P (1 - P) only",
+                ("ce_grad_no_softmax", f"(Z2 - max(Z2) - onehot(y)){div}: the shifted logits, the softmax missing "
+                                       "from the gradient", scale * (probe.Z2 - probe.Z2.max(axis=1, keepdims=True) - Y)),
+                ("softmax_jacobian_diagonal", f"-onehot(y) (1 - P){div}: the softmax Jacobian's diagonal P (1 - P) only",
                  scale * (-Y * (1 - probe.P)))]
     if net.head == "sigmoid_mse":
         S, Y = probe.P, family.onehot(y, probe.P.shape[1])
-        factor = 1.0 if net.convention.startswith("half_") else 2.0
-        return [("mse_grad_no_sigmoid", "2 (S - Y) without the sigmoid's derivative S (1 - S)",
-                 scale * factor * (S - Y))]
+        two = "" if net.convention.startswith("half_") else "2 "  # the 1/2 of the convention cancels the 2
+        return [("mse_grad_no_sigmoid", f"{two}(S - Y){div} without the sigmoid's derivative S (1 - S)",
+                 scale * 2 * (S - Y))]  # d/dS of sum (S - Y)^2, times the convention's factor (1/2 included)
     return []
 
 
@@ -194,14 +201,14 @@ def derivatives(probe):
                       output_form(act, Z1)))
     for other in ("sigmoid", "tanh", "relu"):
         if other != act:
-            form = {"sigmoid": "A1 (1 - A1)", "tanh": "1 - A1^2", "relu": "Z1 > 0"}[other]
+            form = {"sigmoid": "A1 (1 - A1)", "tanh": "1 - A1^2", "relu": "(Z1 > 0)"}[other]
             fault = f"{other}_grad_on_{act}"
             value = output_form(other, A1) if other != "relu" else ACTIVATIONS["relu"][1](Z1, alpha)
             table.append((fault, f"{form}: the {other} derivative on a {act} layer", value))
             if other != "relu":
                 table.append((fault, f"{other}'(Z1): the {other} derivative on a {act} layer",
                               ACTIVATIONS[other][1](Z1, alpha)))
-    table.append((f"{act}_grad_missing", "no derivative at all: dZ1 = dA1", np.ones_like(Z1)))
+    table.append((f"{act}_grad_missing", "1: no derivative at all, dZ1 = dA1", np.ones_like(Z1)))
     return table
 
 
@@ -222,6 +229,8 @@ def member_terms():
                                       "take softmax and cross-entropy together: dZ2 = (P - onehot(y)) / N", 0, back),
         "mse_grad_no_sigmoid": ("the squared-error gradient misses the sigmoid's derivative",
                                 "dZ2 = 2 (S - Y) * S * (1 - S) / N", 0, back),
+        "bce_labels_broadcast": ("the (N, 1) output and the (N,) labels broadcast to an (N, N) loss",
+                                 "give both one shape in the loss: s = A2.ravel() (or y = y.reshape(-1, 1))", 3, fwd),
         "bce_no_one_minus_y": ("the binary cross-entropy has no (1 - y) log(1 - s) term",
                                "loss = mean(log(1 + e^z) - y z) = -mean[y log s + (1 - y) log(1 - s)]", 0, fwd),
         "unstable_sigmoid": ("the sigmoid overflows at a saturated logit",

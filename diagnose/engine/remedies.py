@@ -6,9 +6,10 @@ it reaches a verdict from behaviour, and this table only words it. The family
 of an id is one of the seven items of the interview checklist (design note,
 section 5) or `other`; a test checks it against the catalog's checklist_item.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from diagnose.engine.member import member_terms
+from core.family import Net, parse_net
+from diagnose.engine.member import dz2_words, loss_words, member_terms
 
 FAMILIES = {
     1: "a wrong scale factor such as a missing /N",
@@ -78,7 +79,8 @@ TERMS = {
                      "compute log-softmax directly (shifted - log(sum(exp(shifted)))), or np.log(P + 1e-12)",
                      5, FORWARD, caution=True),
     # -- 6. precision ---------------------------------------------------------------------------
-    "float32": _t("the check runs in float32", "use float64 for X, the params and the loss in a gradient check", 6),
+    "float32": _t("the check runs in float32", "use float64 for X, the params and the loss in a gradient check", 6,
+                  FORWARD),  # the loss is computed below float64: a cast in the forward pass
     # -- 7. update before the check ---------------------------------------------------------------
     "update_before_check": _t("params change during backward",
                               "return the gradients; apply the SGD update only after any check", 7),
@@ -145,10 +147,14 @@ _PATTERNS = (
 PATTERN_TENSORS = ("dW1", "db1", "dW2", "db2")  # the prefixes a pattern id takes
 
 
-def term(fault_id):
-    """The Term for an id the engine can produce; an unknown id gets a neutral one."""
+def term(fault_id, net=None):
+    """The Term for an id the engine can produce; an unknown id gets a neutral one.
+
+    `net` (a Net or its spec, e.g. "tanh,sigmoid_bce") words the ids whose title or fix
+    states the head's formula for that member, not for the default softmax net.
+    """
     if fault_id in TERMS:
-        return TERMS[fault_id]
+        return member_worded(fault_id, TERMS[fault_id], net)
     for suffix, title, fix in _PATTERNS:
         if fault_id.endswith(suffix):
             tensor = fault_id[: -len(suffix)]
@@ -156,9 +162,33 @@ def term(fault_id):
     return Term(fault_id, "see the evidence above")
 
 
-def remedy(fault_id):
-    """(title, fix) for a fault id the engine can produce."""
-    t = term(fault_id)
+def member_worded(fault_id, t, net):
+    """`t` with the member's own formulas where the default wording states the softmax net's."""
+    try:
+        net = parse_net(net) if net is not None else None
+    except ValueError:
+        net = None
+    if net is None or (net.act, net.head, net.convention) == (Net().act, Net().head, Net().convention):
+        return t
+    dz2 = "dZ2 = " + dz2_words(net)
+    layer = f"Z2 = {net.act}(X W1 + b1) W2 + b2"
+    words = {
+        "missing_div_n": (t.title, f"divide once by the batch size: {dz2}"),
+        "dZ2_wrong": (f"dZ2 is not {dz2_words(net)}", dz2),
+        "sign_flipped": (t.title, f"{dz2}, not its negative"),
+        "mse_grad_no_sigmoid": (t.title, dz2),
+        "loss_summed": (t.title, f"average the loss over the batch as dZ2 is: {loss_words(net)} of the net"),
+        "forward_wrong": (f"the forward loss is not {loss_words(net)} of the net", f"loss = {loss_words(net)} of {layer}"),
+    }
+    if fault_id not in words:
+        return t
+    title, fix = words[fault_id]
+    return replace(t, title=title, fix=fix)
+
+
+def remedy(fault_id, net=None):
+    """(title, fix) for a fault id the engine can produce, worded for the member `net` when given."""
+    t = term(fault_id, net)
     return t.title, t.fix
 
 
@@ -168,9 +198,9 @@ def family_label(fault_id):
     return f"checklist {family}" if family else "other"
 
 
-def family_words(fault_id):
+def family_words(fault_id, net=None):
     """'a bad ReLU mask or activation derivative (checklist 4)'; for `other`, the fault's own title: 'dW2 has ... (other)'."""
-    t = term(fault_id)
+    t = term(fault_id, net)
     return f"{FAMILIES[t.family] if t.family else t.title} ({family_label(fault_id)})"
 
 

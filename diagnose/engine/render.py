@@ -64,7 +64,7 @@ def head_lines(report):
     """The verdict line (with the family of the first fault) and the list of faults when several."""
     head = f"verdict: {report.verdict}"
     if report.faults:
-        head += f" — {family_words(report.faults[0])}"
+        head += f" — {family_words(report.faults[0], report.net)}"
     elif report.cautions:
         head += f" ({plural(len(report.cautions), 'caution')})"
     if report.stage:
@@ -80,7 +80,7 @@ def head_lines(report):
 def remedy_line(report, fault):
     """'  id (in backward, dW1): the fix' for the fix and caution sections."""
     where = report.function_of(fault) + "".join(f", d{name}" for name in report.tensors_of(fault))
-    return f"  {fault} (in {where}): {term(fault).fix}"
+    return f"  {fault} (in {where}): {term(fault, report.net).fix}"
 
 
 def render_report(report, reveal=True):

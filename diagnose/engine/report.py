@@ -68,7 +68,7 @@ class Report:
     @property
     def fix(self):
         """How to fix every fault found, one line each."""
-        return "\n".join(f"{fault}: {remedy(fault)[1]}" for fault in self.faults)
+        return "\n".join(f"{fault}: {remedy(fault, self.net)[1]}" for fault in self.faults)
 
     @property
     def blame(self):

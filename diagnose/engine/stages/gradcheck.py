@@ -4,6 +4,7 @@ import numpy as np
 
 from core import PARAM_KEYS, rel_error
 from diagnose.engine.findings import Finding, Stage, TensorCheck
+from diagnose.engine.member import dz2_words
 from diagnose.engine.stages.directional import along, directions, entry
 from diagnose.engine.stages.precision import hidden_rounding
 
@@ -115,7 +116,7 @@ def explain_constant(ctx, label, names, local=True):
         else:
             fault, meaning = "double_div_n", "it follows 1/N: divided by the batch size twice"
     elif label == "-1":
-        fault, meaning = "sign_flipped", "the gradient points uphill: onehot(y) - P instead of P - onehot(y)"
+        fault, meaning = "sign_flipped", f"the gradient points uphill: the negative of dZ2 = {dz2_words(ctx.probe.net)}"
     else:
         fault, meaning = "constant_factor", f"one constant factor{' of ' + label if label else ''} in every entry"
     for name in names:

@@ -53,13 +53,19 @@ def judge_dZ2(ctx, dZ2):
                         "dZ2_wrong")]
     pattern = labels_pattern(probe)
     c = scale_between(dZ2, pattern)
+    if close(dZ2, c * pattern, tol) and ctx.loss_is_net and len(np.unique(probe.y)) == probe.P.shape[1]:
+        # every class is in y: the (N, 1) pattern is P - 1, which a right loss and `P - 1` give too
+        every = Finding(S, False, "dZ2 recovered from dW2 and db2 has -1/N at every class of every row: (P - 1) / N",
+                        "1 is subtracted at every class, not only at each row's label (dZ2 = (P - onehot(y)) / N; "
+                        "labels of shape (N, 1) in backward give this too)", "dZ2_wrong")
+        return [every] + ([scaled_finding(probe, c, "that pattern")] if abs(c - 1) > tol else [])
     if close(dZ2, c * pattern, tol):
         labels = Finding(S, False, "dZ2 recovered from dW2 and db2 has -1/N at every class present in y, in every row",
                          "the labels broadcast as an (N, 1) column: P[np.arange(N), y] picks N x N entries",
                          "labels_n1")
         return [labels] + ([scaled_finding(probe, c, "that pattern")] if abs(c - 1) > tol else [])
     row_sums = np.abs(dZ2.sum(axis=1)).max()
-    seen = f"dZ2 recovered from dW2 and db2 differs from (P - onehot(y)) / N (rows sum to up to {row_sums:.2g}, not 0)"
+    seen = f"dZ2 recovered from dW2 and db2 differs from {words} (rows sum to up to {row_sums:.2g}, not 0)"
     return [Finding(S, False, seen, "dZ2 itself is wrong", "dZ2_wrong")]
 
 
@@ -67,7 +73,7 @@ def scaled_finding(probe, c, what):
     """dZ2 is c times `what`: N, 1/N and -1 are named faults."""
     N = probe.X.shape[0]
     named = {N: "missing_div_n", 1 / N: "double_div_n", -1.0: "sign_flipped"}
-    if probe.net.convention == "sum":  # the loss is summed (and recognised so) while the gradient is averaged
+    if probe.net.convention.removeprefix("half_") == "sum":  # the loss is summed (and recognised so) while the gradient is averaged
         named = {1 / N: "loss_summed", -1.0: "sign_flipped"}
     fault = next((f for v, f in named.items() if abs(c - v) <= 1e-3 * max(1, abs(v))), "dZ2_wrong")
     return Finding(S, False, f"dZ2 recovered from dW2 and db2 is {c:.4g} x {what}",

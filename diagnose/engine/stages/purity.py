@@ -111,7 +111,7 @@ def input_findings(ctx):
 def run(ctx):
     """Compare snapshots taken around the forward pass and the first backward, and the second backward's gradients."""
     if not ctx.subject.split:
-        ctx.skipped.append("cache purity: the subject returns no cache (loss_and_grads form)")
+        ctx.skipped.append(f"cache purity: the subject returns no cache ({ctx.subject.forward_name} gives loss and gradients in one call)")
     found = changes(ctx.snapshots["before"], ctx.snapshots["after"])
     by_kind = {kind: [c for c in found if c[0].startswith(kind)] for kind in ("params", "cache", "X", "y")}
     findings = input_findings(ctx) if ctx.input_changes else []

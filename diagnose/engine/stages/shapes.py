@@ -109,13 +109,19 @@ def forward_patterns(probe):
 
 
 def member_patterns(probe):
-    """The known forward mistakes of a sigmoid head: binary cross-entropy without its (1 - y) term."""
+    """The known forward mistakes of a sigmoid head: binary cross-entropy without its (1 - y) term, and the
+    (N, 1) output against (N,) labels, which broadcast to an (N, N) loss."""
     if probe.net.head != "sigmoid_bce":
         return []
     y, z = probe.y, probe.Z2[:, 0]
-    scale = family.convention_scale(probe.net.convention, len(y), 1)
+    N = len(y)
+    scale = family.convention_scale(probe.net.convention, N, 1)
+    pairs = np.mean(np.logaddexp(0, z)) - np.mean(y) * np.mean(z)  # mean over i, j of log(1 + e^z_i) - y_j z_i
+    pairs_words = "it equals the binary cross-entropy of every output s_i against every label y_j (an N x N array)"
     return [("bce_no_one_minus_y", "it equals the binary cross-entropy without its (1 - y) log(1 - s) term",
-             scale * np.sum(y * np.logaddexp(0, -z)))]  # -sum y log s(z)
+             scale * np.sum(y * np.logaddexp(0, -z))),  # -sum y log s(z)
+            ("bce_labels_broadcast", pairs_words + ", averaged", pairs),
+            ("bce_labels_broadcast", pairs_words + ", summed", N * N * pairs)]
 
 
 def log_eps_of(probe, loss):
@@ -139,6 +145,7 @@ def log_eps_of(probe, loss):
 
 
 PATTERN_MEANINGS = {
+    "bce_labels_broadcast": "the output of shape (N, 1) and the labels of shape (N,) broadcast to (N, N)",
     "bce_no_one_minus_y": "the examples with y = 0 add nothing to the loss: -[y log s + (1 - y) log(1 - s)] "
                           "has two terms",
     "labels_n1": "the labels broadcast as an (N, 1) column",
@@ -177,7 +184,7 @@ def compare_loss(ctx, loss):
                               "relative", caution="log_eps")
     if abs(loss / ref - 1) < tol or eps:
         ctx.loss_is_net = True
-        ctx.loss_summed = probe.net.convention == "sum"  # recognised as the sum: the gradient check says of what
+        ctx.loss_summed = probe.net.convention.removeprefix("half_") == "sum"  # a sum (1/2 or not): the gradient check says of what
         kind = "a finite number" if ctx.loss_shape else "a finite scalar"
         if eps and eps / p_min >= 1e-5:  # an effect the gradient check can see: say where it comes from
             return [eps_caution]
@@ -295,6 +302,9 @@ def check_grads(ctx):
         if fault:
             findings.append(Finding(S, False, f"d{name} has shape {g.shape}, {name} has {param.shape}",
                                     shape_meaning(fault, name, g, param), fault, tensors=(name,)))
+        if fault and normal is not None:  # the later stages judge the values: say that they saw them in the param's shape
+            how = "transposed" if fault.endswith("_transposed") else "reshaped"
+            ctx.notes.append(f"the later stages judge d{name} {how} to {name}'s shape {param.shape}")
         if normal is None:
             skipped.append(f"gradient check of {name}: its gradient has shape {g.shape}")
         elif not np.all(np.isfinite(normal)):

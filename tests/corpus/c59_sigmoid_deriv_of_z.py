@@ -1,0 +1,23 @@
+# expect: sigmoid_grad_of_z; net: sigmoid,softmax_ce
+import numpy as np
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def loss_and_grads(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    N = X.shape[0]
+    z1 = X @ W1 + b1
+    a1 = sigmoid(z1)
+    z2 = a1 @ W2 + b2
+    e = np.exp(z2 - z2.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    loss = -np.log(p[np.arange(N), y] + 1e-12).mean()
+    dz2 = p.copy()
+    dz2[np.arange(N), y] -= 1
+    dz2 /= N
+    da1 = dz2 @ W2.T
+    dz1 = da1 * z1 * (1 - z1)             # should be a1 * (1 - a1)
+    return loss, {"W1": X.T @ dz1, "b1": dz1.sum(axis=0), "W2": a1.T @ dz2, "b2": dz2.sum(axis=0)}
