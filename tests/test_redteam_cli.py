@@ -357,3 +357,9 @@ def test_a_default_store_whose_directory_cannot_be_made_stops_the_drill_before_t
     assert out.exit_code == 2
     assert out.output == ("Error: progress store /proc/backprop-drills/progress.json: cannot create its directory "
                           "/proc/backprop-drills (No such file or directory); give another --store\n")
+
+
+def test_show_without_bug_is_one_line_not_every_id_lowercased():
+    out = CliRunner().invoke(main, ["show"])
+    assert out.exit_code == 2
+    assert out.output == "Error: Missing option '--bug'. Give a fault id; `diagnose list` shows them.\n"

@@ -34,6 +34,10 @@ class Ids(click.Choice):
     def get_invalid_choice_message(self, value, ctx):
         return f"{value!r} is not one of {', '.join(map(repr, self.choices))}."
 
+    def get_missing_message(self, param, ctx):
+        """One line instead of click's list of every id, one a line (and lowercased)."""
+        return "Give a fault id; `diagnose list` shows them."
+
 
 def error_document(kind, message):
     """The JSON document of an error: kind is 'usage', 'subject' or 'internal'."""
