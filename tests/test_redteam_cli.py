@@ -363,3 +363,9 @@ def test_show_without_bug_is_one_line_not_every_id_lowercased():
     out = CliRunner().invoke(main, ["show"])
     assert out.exit_code == 2
     assert out.output == "Error: Missing option '--bug'. Give a fault id; `diagnose list` shows them.\n"
+
+
+def test_drill_bug_errors_spell_the_ids_as_the_catalog_does():
+    out = CliRunner().invoke(main, ["drill", "--bug", "nope"])
+    assert out.exit_code == 2
+    assert "'dW2_transposed'" in out.output and "'dw2_transposed'" not in out.output

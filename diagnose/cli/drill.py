@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 import bugs
-from diagnose.cli.options import SEED, FiniteRange
+from diagnose.cli.options import SEED, FiniteRange, Ids
 from diagnose.practice.drill import Drill, Mode, run
 from diagnose.practice.session import FAULT_MODES
 from diagnose.practice.levels import levels
@@ -65,7 +65,7 @@ def check_workdir(workdir):
               help="Number of rounds [default: 5; 1 for implement].")
 @click.option("--seed", type=SEED, default=0, show_default=True,
               help="Seed for every random choice: the same seed and answers replay the same drill.")
-@click.option("--bug", "bug_id", type=click.Choice(list(bugs.CATALOG), case_sensitive=False), default=None,
+@click.option("--bug", "bug_id", type=Ids(bugs.CATALOG), default=None,
               metavar="ID", help="Practise this catalog fault (symptoms, code and fix modes) instead of the "
                                  "level's faults; `diagnose list` shows the ids.")
 @click.option("--level", type=click.IntRange(1, max(levels())), default=None,
