@@ -369,3 +369,13 @@ def test_drill_bug_errors_spell_the_ids_as_the_catalog_does():
     out = CliRunner().invoke(main, ["drill", "--bug", "nope"])
     assert out.exit_code == 2
     assert "'dW2_transposed'" in out.output and "'dw2_transposed'" not in out.output
+
+
+def test_an_interview_stopped_by_end_of_input_still_shows_and_saves_its_scorecard(tmp_path):
+    store = tmp_path / "p.json"
+    out = CliRunner().invoke(main, ["drill", "--mode", "interview", "--no-watch", "--workdir", str(tmp_path / "w"),
+                                    "--store", str(store)], input="\nh\n")  # one submission, one hint, then EOF
+    assert out.exit_code == 0, out.output
+    assert "Scorecard:\n  result:      not healthy\n" in out.output
+    card = json.loads(store.read_text())["interviews"][0]
+    assert (card["submissions"], card["hints"], card["healthy"]) == (1, 1, False)

@@ -55,7 +55,7 @@ def interview(session, progress):
     click.echo(f"Mock interview, {drill.minutes:g} minutes. {path} is a blank two-layer classifier: implement "
                "forward_loss() and backward().\nEvery check is a submission; h gives a hint; q ends the interview.")
     deadline = drill.clock() + 60.0 * drill.minutes
-    attempt = repair(session, path, session.probe_seed(), reveal=False, deadline=deadline)
+    attempt = repair(session, path, session.probe_seed(), reveal=False, deadline=deadline, stop_gives_up=True)
     results = []
     if attempt.healthy:
         click.echo("Healthy. Two follow-up questions:")
