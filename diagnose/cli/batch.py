@@ -49,6 +49,9 @@ def check_csv_path(csv_path, files):
     try:
         if not csv_path:
             raise NotAFile("expected the name of a CSV file to write, not an empty string")
+        if csv_path.startswith("-"):  # `--csv --json`: click took the next option as the file name
+            raise NotAFile(f"expected the name of a CSV file to write, got {csv_path!r}, which looks like an option "
+                           f"(write ./{csv_path} for a file of that name)")
         target = writable_target(csv_path)
         if target in {os.path.realpath(f) for f in files}:
             raise NotAFile(f"{csv_path} is one of the files to check; writing the CSV there would replace it")

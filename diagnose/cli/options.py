@@ -40,7 +40,7 @@ class Ids(click.Choice):
 
 
 def error_document(kind, message):
-    """The JSON document of an error: kind is 'usage', 'subject' or 'internal'."""
+    """The JSON document of an error: kind is 'usage', 'subject', 'internal' or 'interrupted'."""
     return {"error": {"kind": kind, "message": message}}
 
 
@@ -78,6 +78,11 @@ class Commands(click.Group):
                 emit_json(error_document("subject" if exc.exit_code == 1 else "usage", exc.format_message()))
                 raise SystemExit(exc.exit_code) from None
             raise
+        except (KeyboardInterrupt, EOFError, click.Abort):
+            if not as_json:
+                raise
+            emit_json(error_document("interrupted", "stopped before the end (Ctrl-C or end of input)"))
+            raise SystemExit(1) from None
         except Exception as exc:  # noqa: BLE001 -- our own bug: under --json it is still one document
             if isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS:
                 raise output_failed(exc) from None
