@@ -314,3 +314,22 @@ def test_an_imported_class_with_a_loss_is_not_taken_for_the_files_own(tmp_path):
     source.write_text("import sys\nsys.path.insert(0, %r)\nfrom other import Imported\n" % str(tmp_path))
     with pytest.raises(LoadError, match="fits none of the three forms"):
         load_subject(source)
+
+
+def test_a_class_whose_constructor_needs_more_than_four_arguments_is_a_one_line_load_error(tmp_path):
+    source = tmp_path / "five.py"
+    cs231n = "\n".join(Path(__file__).parent.joinpath("corpus", "c01_cs231n_class.py").read_text().splitlines()[1:])
+    source.write_text(cs231n.replace("std=1e-4):", "std, seed):"))
+    with pytest.raises(LoadError, match=r"TwoLayerNet's constructor requires 5 arguments; the check builds it as "
+                                        r"TwoLayerNet\(input_size, hidden_size, output_size\[, std\]\)") as info:
+        load_subject(source)
+    assert info.value.exit_code == 2
+
+
+def test_a_failing_fused_call_is_named_as_the_persons_own_call(tmp_path):
+    source = tmp_path / "raises.py"
+    cs231n = "\n".join(Path(__file__).parent.joinpath("corpus", "c01_cs231n_class.py").read_text().splitlines()[1:])
+    source.write_text(cs231n.replace("        h1 = np.maximum", "        raise RuntimeError('oops')\n        h1 = np.maximum"))
+    report = diagnose_subject(load_subject(source))
+    assert report.verdict == "error" and report.failure.call == "TwoLayerNet.loss"
+    assert report.failure.message == "RuntimeError: oops"

@@ -234,6 +234,10 @@ class ClassForm:
     form = "b"
 
     def __init__(self, cls_or_net, reg=0.0, name=CLASS_NAME):
+        if inspect.isclass(cls_or_net) and required_args(cls_or_net) > 4:
+            raise LoadError(f"{name}'s constructor requires {required_args(cls_or_net)} arguments; the check builds "
+                            f"it as {name}(input_size, hidden_size, output_size[, std]): give the others defaults, "
+                            "or adapt it with a loss_and_grads (see diagnose.adapt)")
         self.target, self.reg, self.name = cls_or_net, reg, name
         self._nets = {}
 
