@@ -105,6 +105,29 @@ def test_with_json_an_internal_error_is_a_document_too(monkeypatch):
     assert doc["error"]["message"].startswith("ZeroDivisionError: oops")
 
 
+def test_with_json_an_interrupted_run_is_still_one_document(monkeypatch):
+    import importlib
+
+    cli = importlib.import_module("diagnose.cli.main")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "run_one", interrupted)
+    result = invoke("run", "--bug", "core", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"error": {"kind": "interrupted",
+                                                   "message": "stopped before the end (Ctrl-C or end of input)"}}
+    assert "Aborted" in invoke("run", "--bug", "core").output  # without --json, click's own line
+
+
+def test_an_option_taken_as_the_csv_file_name_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "net.py").write_text(LOSS_AND_GRADS, encoding="utf-8")
+    result = invoke("check", "--csv", "--json", "net.py")
+    assert result.exit_code == 2 and "looks like an option" in json.loads(result.stdout)["error"]["message"]
+    assert not (tmp_path / "--json").exists()
+
+
 @pytest.mark.parametrize("spelled, canonical", [
     ("MISSING_DIV_N", "missing_div_n"), ("dw2_TRANSPOSED", "dW2_transposed"), ("Core", "core")])
 def test_bug_ids_are_case_insensitive(spelled, canonical):

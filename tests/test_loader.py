@@ -1,6 +1,7 @@
 """The loader, in this process: importing a file by path, detecting its form, the adapters,
 and the regularisation check of a TwoLayerNet class."""
 import inspect
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -288,3 +289,47 @@ def test_exception_at_positive_reg_is_the_subjects_failure():
     assert (report.verdict, report.stage) == ("error", "regularisation")
     assert report.failure.message == f"ValueError: reg is not supported (at reg = {REG:g})"
     assert "in loss" in report.failure.trace[0]
+
+
+def test_a_file_whose_only_class_has_a_loss_is_form_b_whatever_its_name(tmp_path):
+    source = (tmp_path / "net.py")
+    cs231n = "\n".join(Path(__file__).parent.joinpath("corpus", "c01_cs231n_class.py").read_text().splitlines()[1:])
+    source.write_text(cs231n.replace("class TwoLayerNet(object):", "class NeuralNet(object):"))
+    form = load_subject(source)
+    assert (form.form, form.name) == ("b", "NeuralNet")
+    assert diagnose_subject(form).verdict == "healthy"
+
+
+def test_two_classes_with_a_loss_and_no_twolayernet_fit_no_form(tmp_path):
+    source = tmp_path / "two.py"
+    source.write_text("class A:\n    def loss(self, X, y=None, reg=0.0):\n        pass\n\n\n"
+                      "class B:\n    def loss(self, X, y=None, reg=0.0):\n        pass\n")
+    with pytest.raises(LoadError, match="fits none of the three forms"):
+        load_subject(source)
+
+
+def test_an_imported_class_with_a_loss_is_not_taken_for_the_files_own(tmp_path):
+    (tmp_path / "other.py").write_text("class Imported:\n    def loss(self, X, y=None, reg=0.0):\n        pass\n")
+    source = tmp_path / "uses.py"
+    source.write_text("import sys\nsys.path.insert(0, %r)\nfrom other import Imported\n" % str(tmp_path))
+    with pytest.raises(LoadError, match="fits none of the three forms"):
+        load_subject(source)
+
+
+def test_a_class_whose_constructor_needs_more_than_four_arguments_is_a_one_line_load_error(tmp_path):
+    source = tmp_path / "five.py"
+    cs231n = "\n".join(Path(__file__).parent.joinpath("corpus", "c01_cs231n_class.py").read_text().splitlines()[1:])
+    source.write_text(cs231n.replace("std=1e-4):", "std, seed):"))
+    with pytest.raises(LoadError, match=r"TwoLayerNet's constructor requires 5 arguments; the check builds it as "
+                                        r"TwoLayerNet\(input_size, hidden_size, output_size\[, std\]\)") as info:
+        load_subject(source)
+    assert info.value.exit_code == 2
+
+
+def test_a_failing_fused_call_is_named_as_the_persons_own_call(tmp_path):
+    source = tmp_path / "raises.py"
+    cs231n = "\n".join(Path(__file__).parent.joinpath("corpus", "c01_cs231n_class.py").read_text().splitlines()[1:])
+    source.write_text(cs231n.replace("        h1 = np.maximum", "        raise RuntimeError('oops')\n        h1 = np.maximum"))
+    report = diagnose_subject(load_subject(source))
+    assert report.verdict == "error" and report.failure.call == "TwoLayerNet.loss"
+    assert report.failure.message == "RuntimeError: oops"

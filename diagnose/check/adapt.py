@@ -58,6 +58,8 @@ def flat(order):
     """The names of a (possibly nested) tuple/list order, depth first."""
     if isinstance(order, str):
         return [order]
+    if not isinstance(order, (tuple, list)):
+        raise AdapterError(f"a tuple order holds names (strings) or tuples of names, not {order!r}")
     return [name for item in order for name in flat(item)]
 
 
@@ -268,26 +270,31 @@ class Frame:
             try:
                 result = fn(*self.inputs(X, y, params))
             except (ValueError, IndexError) as exc:
-                fits = self.other_layout_that_runs(fn, X, y, params)
+                fits = self.other_layout_that_runs(lambda other: runs(other, fn, X, y, params))
                 if fits is None:
                     raise
-                raise AdapterError(f"{name} fails in the frame declared, {self!r} ({type(exc).__name__}: "
-                                   f"{first_line(exc)}), but runs in {fits!r}: declare that frame") from None
+                raise self.wrong_frame(name, exc, fits) from None
             loss, grads = pair(result, name)
             return loss, self.grads(grads, params, name)
 
         loss_and_grads.frame = self
         return loss_and_grads
 
-    def other_layout_that_runs(self, fn, X, y, params):
-        """A frame with the other data layout in which fn runs and returns gradients of the right shapes."""
+    def wrong_frame(self, name, exc, fits):
+        """The usage error of code that fails in this frame but runs in the frame `fits`."""
+        return AdapterError(f"{name} fails in the frame declared, {self!r} ({type(exc).__name__}: "
+                            f"{first_line(exc)}), but runs in {fits!r}: declare that frame")
+
+    def other_layout_that_runs(self, works):
+        """A frame with the other data layout for which works(frame) is true (the code runs and its
+        gradients have the right shapes), or None."""
         data = "rows" if self.data == "columns" else "columns"
         labels = dict.fromkeys((DEFAULTS[data][2], self.labels_as))  # the convention first: ids may broadcast
         for weights in dict.fromkeys((DEFAULTS[data][0], self.weights)):
             for bias in dict.fromkeys((DEFAULTS[data][1], self.bias, *BIAS_SHAPES)):
                 for lab in labels:
                     other = self.replace(data=data, weights=weights, bias=bias, labels=lab)
-                    if runs(other, fn, X, y, params):
+                    if works(other):
                         return other
         return None
 
@@ -353,6 +360,9 @@ def assign(store, values):
         assign(net.params, params)             # the layers see the check's values
         assign(net, FRAME.params(params))      # or attributes net.W1, net.b1 ...
     """
+    if store is None or isinstance(store, (str, bytes, int, float, tuple, list, np.ndarray)):
+        raise AdapterError(f"assign(store, values): expected a dict or an object whose attributes hold the "
+                           f"params, got {type(store).__name__}")
     for name, value in values.items():
         old = store.get(name) if isinstance(store, Mapping) else getattr(store, name, None)
         if (isinstance(old, np.ndarray) and old.shape == np.shape(value) and old.flags.writeable

@@ -35,16 +35,43 @@ def grads_from_update(step, store, params, *, frame=None, loss=None, lrs=LRS, na
             return net.train_step(X, y)
         return grads_from_update(step, net, params, frame=Frame(bias="row"))
     """
-    frame, name = frame or Frame(), name or function_name(step, "the update step")
+    frame, name = a_frame(frame, "grads_from_update"), name or function_name(step, "the update step")
     if frame.param_names.order:
         raise AdapterError(f"grads_from_update({name}): give the frame's params by name, not as a tuple order")
-    runs = [one_step(step, store, params, frame, loss, lr, name) for lr in (*lrs, lrs[0])]
+    try:
+        runs = [one_step(step, store, params, frame, loss, lr, name) for lr in (*lrs, lrs[0])]
+    except (ValueError, IndexError) as exc:  # the weights in another layout than the code's (columns for rows)
+        fits = frame.other_layout_that_runs(lambda other: steps_in(other, step, store, params, loss, lrs[0], name))
+        if fits is None:
+            raise
+        raise frame.wrong_frame(name, exc, fits) from None
     losses, estimates = [r[0] for r in runs], [r[1] for r in runs]
     same_loss(losses, lrs, name)
     stateless(estimates[0], estimates[2], lrs[0], name)
     linear_in_lr(estimates, lrs, name, frame)
     not_normalised(estimates[0], name)
     return losses[0], {k: frame.gradient(k, estimates[0][k], params[k].shape, name) for k in PARAM_KEYS}
+
+
+def a_frame(frame, who):
+    """`frame`, or the canonical Frame() for None; a usage error for anything else (a string such as "columns")."""
+    if frame is None:
+        return Frame()
+    if not isinstance(frame, Frame):
+        raise AdapterError(f"{who}(frame={frame!r}): expected an adapt.Frame, such as adapt.Frame({frame!r})"
+                           if isinstance(frame, str) else f"{who}(frame=...): expected an adapt.Frame, "
+                           f"got {type(frame).__name__}")
+    return frame
+
+
+def steps_in(frame, step, store, params, loss, lr, name):
+    """Whether one step runs with the weights stored in `frame`'s layout."""
+    try:
+        with np.errstate(all="ignore"):
+            one_step(step, store, params, frame, loss, lr, name)
+    except Exception:  # noqa: BLE001 -- any failure means this frame does not fit
+        return False
+    return True
 
 
 def function_name(fn, default):
@@ -153,10 +180,12 @@ def per_sample(fn, X, y, params, *, frame=None, loss=None, reduce="mean", flat=F
         net.biases, net.weights = FRAME.params(params)
         return per_sample(net.backprop, X, y, params, frame=FRAME, loss=net.cost)
     """
-    frame, name = frame or Frame(), name or function_name(fn, "the per-sample function")
+    frame, name = a_frame(frame, "per_sample"), name or function_name(fn, "the per-sample function")
     if reduce not in ("mean", "sum"):
         raise AdapterError(f"per_sample(reduce={reduce!r}): expected 'mean' or 'sum'")
     N, C = X.shape[0], params["W2"].shape[1]
+    if N == 0:
+        raise AdapterError(f"per_sample: X holds no samples (shape {X.shape}): pass the X that loss_and_grads received")
     total_loss, total = 0.0, None
     for i in range(N):
         x = X[i] if flat else frame.X(X[i:i + 1])

@@ -64,8 +64,18 @@ def check_files(files, *, seed, shape, limits, jobs, done=None, blas_threads=1, 
     """
     if shape is not None:
         check_shape(tuple(shape))
-    with ForkServer(blas_threads) as server:
-        return run_requests(server, [request(f, seed, shape, limits, net) for f in files], jobs, done)
+    requests = [request(f, seed, shape, limits, net) for f in files]
+    results, todo = [None] * len(requests), list(range(len(requests)))
+    while todo:
+        with ForkServer(blas_threads) as server:
+            for i, result in zip(todo, run_requests(server, [requests[i] for i in todo], jobs, done)):
+                results[i] = result
+        gone = [i for i in todo if results[i].unchecked]
+        # A file that killed the server stops every file still waiting. Check those again on a fresh server,
+        # one at a time: then the first one that finds the server gone is the one that killed it.
+        todo = gone[1:] if jobs == 1 else gone
+        jobs = 1
+    return results
 
 
 @dataclass(frozen=True)
@@ -158,7 +168,8 @@ def table_text(rows, totals, seed):
     if errors:
         lines += ["", "not checked or failed:"] + [f"  {e}" for e in errors]
     faulty = totals["files"] - totals["healthy"] - totals["failed"]
-    lines += ["", f"{totals['files']} files, probe seed {seed}: {totals['healthy']} healthy, {faulty} with a fault, "
+    files = f"{totals['files']} file" + ("s" if totals["files"] != 1 else "")
+    lines += ["", f"{files}, probe seed {seed}: {totals['healthy']} healthy, {faulty} with a fault, "
                   f"{totals['failed']} failed or not checked"]
     lines += counts_lines("verdicts", totals["verdicts"]) + counts_lines("fault families", totals["families"])
     return "\n".join(lines) + "\n"
@@ -186,16 +197,3 @@ def csv_text(rows):
     writer.writerow(CSV_COLUMNS)
     writer.writerows([getattr(row, c) for c in CSV_COLUMNS] for row in rows)
     return out.getvalue()
-
-
-def write_atomically(path, text):
-    """Write `text` to `path` through a temporary file beside it and a rename."""
-    path = os.path.abspath(path)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)

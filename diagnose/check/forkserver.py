@@ -30,7 +30,15 @@ STOP_GRACE = 5.0  # seconds the wardens get to clean up after SIGTERM
 
 
 class ServerGone(Exception):
-    """The fork server ended or stopped answering (a bug in diagnose, or it was killed)."""
+    """The fork server ended or stopped answering (a bug in diagnose, or it was killed).
+
+    `ended` is True when its process is gone (a file may have killed it: the files still waiting
+    can be checked on a fresh server), False when it is alive but silent.
+    """
+
+    def __init__(self, message, ended=True):
+        super().__init__(message)
+        self.ended = ended
 
 
 # -- the server process -------------------------------------------------------------------------
@@ -169,7 +177,8 @@ class ForkServer:
         while b"\n" not in self.pending:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-                raise ServerGone(f"the checking process gave no answer in {patience:g} s (a bug in diagnose)")
+                raise ServerGone(f"the checking process gave no answer in {patience:g} s (a bug in diagnose)",
+                                 ended=False)
             data = os.read(fd, 65536)
             if not data:
                 raise ServerGone("the checking process ended before answering (was it killed?)")

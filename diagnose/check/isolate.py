@@ -14,15 +14,15 @@ from dataclasses import dataclass, field, replace
 
 from diagnose.engine.pipeline import diagnose
 from diagnose.engine.findings import HEALTHY
-from diagnose.check.loader import CLASS_NAME
+from diagnose.check.loader import CLASS_NAME, EMPTY_PATH, unusable_file
 from core.family import parse_net
 from diagnose.engine.probe import check_shape
 from diagnose.check.regcheck import check_reg
 from diagnose.engine.report import Report
 from diagnose.engine.subject import Subject
 from diagnose.check.forkserver import START_GRACE, ForkServer, ServerGone
-from diagnose.check.limits import (MAX_TIMEOUT, OUTPUT_BYTES, TIMEOUT, Limits, check_positive, default_memory_gb,
-                                   signal_name)
+from diagnose.check.limits import (MAX_TIMEOUT, OUTPUT_BYTES, TIMEOUT, Limits, check_memory, check_positive,
+                                   default_memory_gb, signal_name, SUBJECT_FAILED)
 
 FORM_WORDS = {"a": "forward_loss and backward", "b": f"class {CLASS_NAME}", "c": "loss_and_grads"}
 IMPORT = "import"
@@ -46,6 +46,7 @@ class CheckResult:
     report: Report | None = None
     error: str | None = None
     seconds: float = field(default=0.0, compare=False)  # wall time, child start included
+    unchecked: bool = field(default=False, compare=False)  # the fork server had ended before this file's result
 
     def text(self):
         """The report for people, under a line naming the form found; or the one-line error."""
@@ -73,15 +74,16 @@ def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, out
     memory); the file's prints are relayed to stderr up to `output_bytes`. `net`
     ("tanh,sigmoid_bce", ...) names the member of the net family; by default it is recognised.
     """
+    if not os.fspath(path):  # abspath would make it the current directory
+        return CheckResult("", 2, error=EMPTY_PATH)
     path = os.path.abspath(os.fspath(path))
     if shape is not None:
         check_shape(tuple(shape))  # a bad shape is the caller's mistake: ValueError here, not in the child
     limits = make_limits(timeout, memory_gb, output_bytes)
     net = None if net is None else str(parse_net(net))  # likewise a bad net
-    if not os.path.exists(path):
-        return CheckResult(path, 2, error=f"no such file: {path}")
-    if os.path.isdir(path):
-        return CheckResult(path, 2, error=f"{path} is a directory; give the Python file that holds your implementation")
+    problem = unusable_file(path)
+    if problem:
+        return CheckResult(path, 2, error=problem)
     start = time.perf_counter()
     with ForkServer() as server:
         (result,) = run_requests(server, [request(path, seed, shape, limits, net)], jobs=1)
@@ -91,7 +93,7 @@ def check_file(path, *, seed=0, shape=None, timeout=TIMEOUT, memory_gb=None, out
 def make_limits(timeout=TIMEOUT, memory_gb=None, output_bytes=OUTPUT_BYTES):
     """The Limits of one check (ValueError for a bad one); None for memory: a fraction of the machine's."""
     timeout = check_positive(timeout, "seconds", MAX_TIMEOUT, name="timeout")
-    memory_gb = default_memory_gb() if memory_gb is None else check_positive(memory_gb, "GB", name="memory limit")
+    memory_gb = default_memory_gb() if memory_gb is None else check_memory(memory_gb, name="memory limit")
     return Limits(timeout, memory_gb, output_bytes)
 
 
@@ -123,7 +125,8 @@ def run_requests(server, requests, jobs, done=None):
     except ServerGone as exc:
         for i, job in enumerate(requests):
             if results[i] is None:
-                results[i] = CheckResult(job["path"], 1, error=f"{os.path.basename(job['path'])} was not checked: {exc}")
+                results[i] = CheckResult(job["path"], 1, error=f"{os.path.basename(job['path'])} was not checked: {exc}",
+                                         unchecked=exc.ended)
     return results
 
 
@@ -150,10 +153,18 @@ def interpret(path, outcome, timeout):
         return CheckResult(path, 1, error=f"{name} was not checked: {outcome['internal']} (a bug in diagnose: "
                                           "please report it with the file)")
     where, returncode = stage_words(outcome.get("stage")), outcome.get("returncode")
-    if outcome.get("timed_out"):
+    if outcome.get("timed_out") and not outcome.get("stage"):  # none of the file's code ran: no loop to blame
+        message = (f"{name} was not checked: the limit of {timeout:g} s ran out while the check's own process "
+                   "was starting, before the file ran (give a larger --timeout)")
+    elif outcome.get("timed_out"):
         message = f"{name} did not finish in {timeout:g} s (an infinite loop?) {where}"
     elif returncode is not None and returncode < 0:
         message = f"{name} crashed the process ({signal_name(-returncode)}) {where}"
+    elif returncode == SUBJECT_FAILED and not outcome.get("stage"):
+        message = f"{name} was not checked: the check's own process failed while starting (a bug in diagnose: please report it)"
+    elif returncode == SUBJECT_FAILED:
+        message = (f"{name} broke the check's channel {where}, before any result: it closed or replaced "
+                   "(os.close, os.dup2) file descriptors it did not open")
     else:
         message = f"{name} ended the process with exit status {returncode} {where}, before any result (os._exit?)"
     return CheckResult(path, 1, error=message, seconds=seconds)

@@ -18,10 +18,13 @@ from dataclasses import dataclass
 
 GB = 10**9
 MEMORY_FRACTION = 0.5  # of the machine's physical memory, for each checked file
+MIN_MEMORY_GB = 0.25  # measured: below 0.12 GB the forked check process fails to import numpy's libraries
+MAX_MEMORY_GB = 1e6  # GB; 1e9 bytes each, far below RLIMIT_AS's 2**63 - 1
 TIMEOUT = 20.0
 MAX_TIMEOUT = 86400  # seconds: a day; larger values overflow select() and mean "no limit" anyway
 OUTPUT_BYTES = 64 * 1024  # of a file's own prints shown per check; the rest is counted, not shown
 MESSAGE_CHARS = 2000  # of each message (an exception's text, a traceback line) sent back
+SUBJECT_FAILED = 70  # exit status of a subject process whose own code (not the file's) raised: its channel was broken
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -34,10 +37,11 @@ def machine_memory():
         return None
 
 
-def default_memory_gb():
-    """MEMORY_FRACTION of the machine's memory in GB, one decimal; None when unknown (no limit)."""
+def default_memory_gb(shared=1):
+    """MEMORY_FRACTION of the machine's memory in GB, one decimal, split among `shared` checks running at once
+    (so that a batch of greedy files cannot take more than one check could); None when unknown (no limit)."""
     total = machine_memory()
-    return None if total is None else max(0.1, round(total * MEMORY_FRACTION / GB, 1))
+    return None if total is None else max(MIN_MEMORY_GB, round(total * MEMORY_FRACTION / shared / GB, 1))
 
 
 def gb_text(gb):
@@ -56,6 +60,20 @@ def check_positive(value, unit, most=math.inf, name=None):
         message = f"expected a number of {unit} greater than 0{bound}, not {value!r}"
         raise ValueError(f"{name}: {message}" if name else message)
     return number
+
+
+def check_memory(value, name=None):
+    """`value` as GB of address space for one check; ValueError below MIN_MEMORY_GB or above MAX_MEMORY_GB.
+
+    Below the minimum the check's own process cannot even map numpy's libraries (an
+    ImportError before the file runs); above the maximum the limit overflows RLIMIT_AS.
+    """
+    gb = check_positive(value, "GB", MAX_MEMORY_GB, name)
+    if gb < MIN_MEMORY_GB:
+        message = (f"expected at least {MIN_MEMORY_GB:g} GB (the check's own process needs about "
+                   f"0.15 GB before your file runs), not {value!r}")
+        raise ValueError(f"{name}: {message}" if name else message)
+    return gb
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Three forms are accepted, tried in the order (a), (c), (b):
   (a) functions forward_loss(X, y, params) -> (loss, cache) and backward(cache, params) -> grads;
   (b) a class TwoLayerNet(input_size, hidden_size, output_size[, std]) with a `params` dict
-      and loss(X, y=None, reg=0.0) -> (loss, grads);
+      and loss(X, y=None, reg=0.0) -> (loss, grads) (or, without one, the file's only own
+      class with a `loss` method, whatever its name);
   (c) a function loss_and_grads(X, y, params) -> (loss, grads), which is where the adapter
       kit (diagnose.adapt) is used: a file that imports it is called once before the
       diagnosis so that a mistake in the adapter is one line, not a report.
@@ -14,6 +15,7 @@ import ast
 import importlib.util
 import inspect
 import os
+import stat
 import sys
 import traceback
 import itertools
@@ -27,7 +29,8 @@ from diagnose.engine.probe import make_probe
 
 FORMS = {
     "a": "functions forward_loss(X, y, params) -> (loss, cache) and backward(cache, params) -> grads",
-    "b": "a class TwoLayerNet(input_size, hidden_size, output_size[, std]) with a params dict "
+    "b": "a class TwoLayerNet(input_size, hidden_size, output_size[, std]) (or the file's one class with a loss "
+         "method, whatever its name) with a params dict "
          "(W1, b1, W2, b2) and loss(X, y=None, reg=0.0) -> (loss, grads)",
     "c": "a function loss_and_grads(X, y, params) -> (loss, grads)",
 }
@@ -53,14 +56,36 @@ class LoadError(Exception):
 
 # -- importing a file -----------------------------------------------------------------------------
 
+EMPTY_PATH = "expected the path of a Python file, not an empty string"
+
+
+def unusable_file(path):
+    """Why the file at `path` cannot be checked (missing, a directory, a FIFO or a device), or None.
+
+    Only a regular file is read: opening a FIFO would wait for a writer, and a device never ends.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return f"no such file: {path}"
+    except OSError as exc:  # a symlink loop, a name too long, a component that is not a directory
+        return f"cannot use {path}: {exc.strerror or exc}"
+    if stat.S_ISDIR(st.st_mode):
+        return f"{path} is a directory; give the Python file that holds your implementation"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{path} is not a regular file (a FIFO, a socket or a device); give the Python file that holds your implementation"
+    return None
+
+
 def import_file(path):
     """The file at `path` imported as a fresh module (not run as __main__); LoadError says why not."""
+    if not os.fspath(path):  # abspath would make it the current directory
+        raise LoadError(EMPTY_PATH)
     path = os.path.abspath(path)
     name = os.path.basename(path)
-    if not os.path.exists(path):
-        raise LoadError(f"no such file: {path}")
-    if os.path.isdir(path):
-        raise LoadError(f"{path} is a directory; give the Python file that holds your implementation")
+    problem = unusable_file(path)
+    if problem:
+        raise LoadError(problem)
     module_name = f"_diagnosed_{next(_COUNT)}"  # never shadows a real module, e.g. a file named numpy.py
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None:
@@ -209,6 +234,10 @@ class ClassForm:
     form = "b"
 
     def __init__(self, cls_or_net, reg=0.0, name=CLASS_NAME):
+        if inspect.isclass(cls_or_net) and required_args(cls_or_net) > 4:
+            raise LoadError(f"{name}'s constructor requires {required_args(cls_or_net)} arguments; the check builds "
+                            f"it as {name}(input_size, hidden_size, output_size[, std]): give the others defaults, "
+                            "or adapt it with a loss_and_grads (see diagnose.adapt)")
         self.target, self.reg, self.name = cls_or_net, reg, name
         self._nets = {}
 
@@ -291,7 +320,18 @@ def detect(obj, label):
     cls = getattr(obj, CLASS_NAME, None)
     if inspect.isclass(cls) and has(cls, "loss"):
         return ClassForm(cls, name=CLASS_NAME)
+    others = classes_with_loss(obj)
+    if len(others) == 1:  # the one class of the file with a CS231n-style loss, whatever its name
+        return ClassForm(others[0], name=others[0].__name__)
     raise LoadError(no_form_message(label, obj))
+
+
+def classes_with_loss(module):
+    """Classes defined in the module itself (not imported) that have a callable `loss`."""
+    if not isinstance(module, types.ModuleType):
+        return []
+    return [v for v in vars(module).values()
+            if inspect.isclass(v) and v.__module__ == module.__name__ and has(v, "loss")]
 
 
 KIT = ("diagnose.adapt", "diagnose.check.adapt", "diagnose.check.adapt_steps")

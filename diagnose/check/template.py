@@ -10,6 +10,7 @@ import os
 
 from core.family import parse_net
 from diagnose.check.adapter_templates import adapter_text
+from diagnose.check.files import NotAFile, writable_target, write_atomically
 
 TEMPLATE = '''"""A two-layer classifier: X -> Z1 = X W1 + b1 -> A1 = {act_fn}(Z1) -> Z2 = A1 W2 + b2 -> {head}.
 
@@ -72,17 +73,20 @@ def template_text(name, net=None):
 def write_template(path, force=False, form=None, net=None):
     """Write the blank implementation of member `net` (or, with `form`, a family's blank adapter) to `path`.
 
-    FileExistsError unless `force` or the file is new.
+    FileExistsError unless `force` or the file is new; NotAFile (a usage error) for a name not
+    ending in .py or a path that is a FIFO or a device. Written atomically, through a symlink.
     """
     path = os.fspath(path)
     if os.path.isdir(path):
         raise IsADirectoryError(f"{path} is a directory; give the name of the file to write")
+    if not path.endswith(".py"):
+        raise NotAFile(f"{path!r} does not end in .py, and `diagnose check` reads only Python files; "
+                       "give a name such as my_net.py")
+    writable_target(path)  # a directory, a FIFO or a device: refused before anything else
     if os.path.exists(path) and not force:
         raise FileExistsError(f"{path} exists; use --force to overwrite it")
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         raise FileNotFoundError(f"no such directory: {parent}")
-    with open(path, "w", encoding="utf-8") as f:
-        name = os.path.basename(path)
-        f.write(template_text(name, net) if form is None else adapter_text(form, name))
-    return path
+    name = os.path.basename(path)
+    return write_atomically(path, template_text(name, net) if form is None else adapter_text(form, name))

@@ -17,7 +17,7 @@ import time
 
 from diagnose.check._child import TOKEN_BYTES, run_subject
 from diagnose.check.limits import (MAX_TIMEOUT, Limits, adopt_orphans, die_with_parent, end_descendants, kill,
-                                   limit_memory)
+                                   limit_memory, SUBJECT_FAILED)
 
 MAX_LINE = 8 * 1024 * 1024  # bytes of one channel line; a longer one is not ours
 POLL = 0.5  # seconds between checks that our parent is alive
@@ -199,7 +199,7 @@ def supervise(request, report):
             become_subject(warden, limits.memory_gb, (up_w, down_r, out_w))
             run_subject(request, up_w, down_r)
         finally:
-            os._exit(70)
+            os._exit(SUBJECT_FAILED)
     for fd in (up_w, down_r, out_w):
         os.close(fd)
     state = Watch(token, down_w, limits)

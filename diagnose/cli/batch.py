@@ -6,9 +6,10 @@ import sys
 import click
 
 from diagnose.check.batch import (BatchError, Row, batch_doc, check_files, csv_text, expand, jsonl_text, shown_name,
-                                  summary, table_text, write_atomically, GLOB)
+                                  summary, table_text, GLOB)
+from diagnose.check.files import NotAFile, writable_target, write_atomically
 from diagnose.check.isolate import make_limits
-from diagnose.check.limits import MAX_TIMEOUT, check_positive
+from diagnose.check.limits import MAX_TIMEOUT, check_memory, check_positive, default_memory_gb
 from diagnose.cli.options import SEED
 
 RANDOM = "random"
@@ -30,7 +31,7 @@ def parse_seed(ctx, param, value):
 def parse_memory(ctx, param, value):
     """GB of address space for each file's process: a finite number > 0 (None: the default)."""
     try:
-        return None if value is None else check_positive(value, "GB")
+        return None if value is None else check_memory(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -43,6 +44,24 @@ def parse_timeout(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
+def check_csv_path(csv_path, files):
+    """A --csv path that can be written and is none of `files`: a usage error before any file is checked."""
+    try:
+        if not csv_path:
+            raise NotAFile("expected the name of a CSV file to write, not an empty string")
+        if csv_path.startswith("-"):  # `--csv --json`: click took the next option as the file name
+            raise NotAFile(f"expected the name of a CSV file to write, got {csv_path!r}, which looks like an option "
+                           f"(write ./{csv_path} for a file of that name)")
+        target = writable_target(csv_path)
+        if target in {os.path.realpath(f) for f in files}:
+            raise NotAFile(f"{csv_path} is one of the files to check; writing the CSV there would replace it")
+    except NotAFile as exc:
+        raise click.BadParameter(str(exc), param_hint="'--csv'") from None
+    if not os.access(os.path.dirname(os.path.abspath(csv_path)), os.W_OK):
+        raise click.BadParameter(f"cannot write {csv_path}: its directory does not exist or is not writable",
+                                 param_hint="'--csv'")
+
+
 def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit_json, strict=False, net=None):
     """Check every file the paths name; print the table, the JSON lines or one JSON document.
 
@@ -53,10 +72,11 @@ def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit
         files = expand(paths, pattern or GLOB)
     except BatchError as exc:
         raise click.UsageError(str(exc)) from None
-    if csv_path and not os.access(os.path.dirname(os.path.abspath(csv_path)), os.W_OK):
-        raise click.BadParameter(f"cannot write {csv_path}: its directory does not exist or is not writable",
-                                 param_hint="'--csv'")
-    options = dict(seed=seed, shape=shape, limits=make_limits(output_bytes=0, **limits), jobs=jobs or os.cpu_count(),
+    if csv_path is not None:
+        check_csv_path(csv_path, files)
+    jobs = jobs or os.cpu_count()
+    memory_gb = limits["memory_gb"] if limits["memory_gb"] is not None else default_memory_gb(min(jobs, len(files)))
+    options = dict(seed=seed, shape=shape, limits=make_limits(limits["timeout"], memory_gb, output_bytes=0), jobs=jobs,
                    net=None if net is None else str(net))
     if output == "text" and sys.stderr.isatty():
         with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:
@@ -69,8 +89,9 @@ def echo_batch(paths, pattern, seed, shape, limits, jobs, output, csv_path, emit
     if csv_path:
         try:
             write_atomically(csv_path, csv_text(rows))
-        except OSError as exc:
-            raise click.ClickException(f"cannot write {csv_path}: {exc.strerror}") from None
+        except (OSError, NotAFile) as exc:  # checked above, but the disk may still refuse
+            raise click.BadParameter(f"cannot write {csv_path}: {getattr(exc, 'strerror', None) or exc}",
+                                     param_hint="'--csv'") from None
     if output == "json":
         emit_json(batch_doc(results, names, totals, seed, strict))
     elif output == "jsonl":

@@ -1,11 +1,12 @@
 """`diagnose drill` and `diagnose stats`: thin wrappers over diagnose.practice."""
 import json
+import tempfile
 from pathlib import Path
 
 import click
 
 import bugs
-from diagnose.cli.options import SEED
+from diagnose.cli.options import SEED, FiniteRange, Ids
 from diagnose.practice.drill import Drill, Mode, run
 from diagnose.practice.session import FAULT_MODES
 from diagnose.practice.levels import levels
@@ -43,6 +44,18 @@ def open_store(store_path, writing=True):
         raise StoreUnusable(str(error)) from None
 
 
+def check_workdir(workdir):
+    """Make --workdir if needed and make sure a file can be written in it; else a usage error (exit 2)."""
+    if not workdir:
+        raise click.BadParameter("expected a directory, not an empty string", param_hint="'--workdir'")
+    try:
+        Path(workdir).mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=workdir).close()  # /proc, a read-only mount: refused now, not mid-round
+    except OSError as error:
+        raise click.BadParameter(f"cannot write files in {workdir}: {error.strerror or error}",
+                                 param_hint="'--workdir'") from None
+
+
 @click.command()
 @click.option("--mode", type=click.Choice([m.value for m in Mode]), default=Mode.SYMPTOMS.value, show_default=True,
               help="symptoms: name the fault from observations; code: name the faulty line; fix: repair the "
@@ -52,15 +65,15 @@ def open_store(store_path, writing=True):
               help="Number of rounds [default: 5; 1 for implement].")
 @click.option("--seed", type=SEED, default=0, show_default=True,
               help="Seed for every random choice: the same seed and answers replay the same drill.")
-@click.option("--bug", "bug_id", type=click.Choice(list(bugs.CATALOG), case_sensitive=False), default=None,
+@click.option("--bug", "bug_id", type=Ids(bugs.CATALOG), default=None,
               metavar="ID", help="Practise this catalog fault (symptoms, code and fix modes) instead of the "
                                  "level's faults; `diagnose list` shows the ids.")
 @click.option("--level", type=click.IntRange(1, max(levels())), default=None,
               help="1: the checklist faults; 2: plus the extended catalog and equivalent mutants; 3: plus two "
                    "faults at once [default: follows your mastery].")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+@click.option("--time-limit", type=FiniteRange(min=0, min_open=True), default=None, metavar="SECONDS",
               help="A right answer after this many seconds counts as late.")
-@click.option("--minutes", type=click.FloatRange(min=0, min_open=True, max=24 * 60), default=30.0,
+@click.option("--minutes", type=FiniteRange(min=0, min_open=True, max=24 * 60), default=30.0,
               show_default=True, help="Length of the mock interview (interview mode).")
 @click.option("--workdir", type=click.Path(file_okay=False), default=None,
               help="Where fix, implement and interview write their files [default: a new temp directory].")
@@ -77,11 +90,8 @@ def drill(mode, rounds, seed, bug_id, level, time_limit, minutes, workdir, watch
         raise click.UsageError("give --bug ID or --level N, not both")
     if rounds and mode is Mode.INTERVIEW:
         raise click.UsageError("--rounds does not apply to the interview: its length is --minutes")
-    if workdir:
-        try:
-            Path(workdir).mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise click.UsageError(f"--workdir {workdir}: {error.strerror or error}") from None
+    if workdir is not None:
+        check_workdir(workdir)
     settings = Drill(
         mode=mode,
         rounds=rounds or DEFAULT_ROUNDS.get(mode, 5),

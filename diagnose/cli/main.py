@@ -19,6 +19,7 @@ from diagnose.engine.full import full_check, n_params, render_full
 from diagnose.engine.probe import ProbeError, make_probe, parse_shape
 from diagnose.mutants.runs import CORE, rows_table, run_all, run_one, subject_for
 from diagnose.check.adapter_templates import FAMILIES
+from diagnose.check.files import NotAFile
 from diagnose.check.template import write_template
 
 
@@ -180,7 +181,7 @@ class CheckError(click.ClickException):
               help="Seconds each file's code may run in its child process (at most a day).")
 @click.option("--memory-limit", "memory_gb", callback=parse_memory, metavar="GB",
               help=f"GB of memory (address space) each file's process may use [default: {default_memory_gb()}, "
-                   f"half the machine's].")
+                   f"half the machine's; with several files, shared among the --jobs checked at once].")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help=f"Files checked at once [default: the number of cores, {os.cpu_count()} here].")
 @click.option("--glob", "pattern", default=None, metavar="PATTERN",
@@ -205,7 +206,10 @@ def check(paths, seed, shape, as_json, timeout, memory_gb, jobs, pattern, as_jso
     """
     probe_or_usage_error(seed, shape)
     limits = dict(timeout=timeout, memory_gb=memory_gb)
-    if len(paths) == 1 and not os.path.isdir(paths[0]) and not (as_jsonl or csv_path or pattern):
+    if pattern is not None and not pattern:
+        raise click.BadParameter("expected a file name pattern such as 'hw2_*.py', not an empty string",
+                                 param_hint="'--glob'")
+    if len(paths) == 1 and not os.path.isdir(paths[0]) and not as_jsonl and csv_path is None and pattern is None:
         raise SystemExit(echo_single(paths[0], seed, shape, as_json, limits, strict, net))
     if as_json and as_jsonl:
         raise click.UsageError("give at most one of --json and --jsonl")
@@ -243,8 +247,10 @@ def template(path, force, form, net):
         raise click.UsageError("--form writes an adapter for code you have; --net a blank for a member: give one")
     try:
         write_template(path, force=force, form=form, net=net)
+    except NotAFile as exc:
+        raise click.BadParameter(str(exc), param_hint="'PATH'") from None
     except OSError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}" if exc.strerror else str(exc)) from None
     todo = "forward_loss() and backward()" if form is None else "the TODOs (your module and names)"
     click.echo(f"wrote {path}: fill in {todo}, then run: diagnose check {path}")
 

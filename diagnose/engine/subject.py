@@ -87,8 +87,8 @@ class Subject:
         self.forward_calls += 1
         if self.split:
             return self._pair("forward_loss", self._call("forward_loss", self.impl.forward_loss, X, y, params), "cache")
-        loss, _ = self._pair("loss_and_grads", self._call("loss_and_grads", self.impl.loss_and_grads, X, y, params),
-                             "grads")
+        name = self.forward_name
+        loss, _ = self._pair(name, self._call(name, self.impl.loss_and_grads, X, y, params), "grads")
         return loss, None
 
     def backward(self, cache, params):
@@ -99,8 +99,8 @@ class Subject:
         """(loss, grads, cache): one forward call, then backward on its cache."""
         if not self.split:
             self.forward_calls += 1
-            result = self._call("loss_and_grads", self.impl.loss_and_grads, X, y, params)
-            loss, grads = self._pair("loss_and_grads", result, "grads")
+            result = self._call(self.forward_name, self.impl.loss_and_grads, X, y, params)
+            loss, grads = self._pair(self.forward_name, result, "grads")
             return loss, grads, None
         loss, cache = self.forward(X, y, params)
         return loss, self.backward(cache, params), cache

@@ -23,7 +23,7 @@ import click
 from diagnose.engine.remedies import is_caution
 from diagnose.practice import levels, quiz, schedule
 from diagnose.practice.answers import menu_ids
-from diagnose.practice.interview import interview
+from diagnose.practice.interview import interview, minutes_words
 from diagnose.practice.keyboard import Keyboard
 from diagnose.practice.rounds import code_round, fix_round, implement_round, quiz_round, symptoms_round
 from diagnose.practice.session import FAULT_MODES, FILE_MODES, Drill, Mode, Result, Session
@@ -97,7 +97,7 @@ def header(drill, level, why):
     limit = f", {drill.time_limit:g} s per answer" if drill.time_limit else ""
     rounds = f"{drill.rounds} round" + ("s" if drill.rounds != 1 else "")
     if drill.mode is Mode.INTERVIEW:
-        rounds = f"{drill.minutes:g} minutes"
+        rounds = minutes_words(drill.minutes)
     text = f"Drill: {drill.mode.value}, {rounds}{limit}, seed {drill.seed}. End of input (Ctrl-D) or Ctrl-C stops."
     if drill.mode in FAULT_MODES and not drill.pool:
         text += f"\nLevel {level} ({levels.levels()[level].adds}): {why}."

@@ -17,9 +17,14 @@ FOLLOW_UPS = 2
 DEFAULT_NET = "relu,softmax_ce"  # core/net.py's member of the net family
 
 
+def minutes_words(minutes):
+    """'1 minute', '30 minutes', '0.5 minutes'."""
+    return f"{minutes:g} minute" + ("" if minutes == 1 else "s")
+
+
 def write_blank(path, net):
     """The blank template of a member of the net family (None: core/net.py's)."""
-    write_template(path, net=net)
+    write_template(path, force=True, net=net)  # the empty file round_file claimed
 
 
 def scorecard_text(card):
@@ -27,7 +32,7 @@ def scorecard_text(card):
     return "\n".join([
         "Scorecard:",
         f"  result:      {'healthy' if card.healthy else 'not healthy'}",
-        f"  time:        {card.seconds / 60:.1f} of {card.minutes:g} minutes",
+        f"  time:        {card.seconds / 60:.3g} of {minutes_words(card.minutes)}",
         f"  submissions: {card.submissions}",
         f"  hints:       {card.hints}",
         f"  follow-ups:  {card.followups_right} of {card.followups_asked} right",
@@ -52,10 +57,10 @@ def interview(session, progress):
     net = nets[int(session.rng.integers(len(nets)))]
     path = round_file(drill.workdir, 1)
     write_blank(path, net)
-    click.echo(f"Mock interview, {drill.minutes:g} minutes. {path} is a blank two-layer classifier: implement "
+    click.echo(f"Mock interview, {minutes_words(drill.minutes)}. {path} is a blank two-layer classifier: implement "
                "forward_loss() and backward().\nEvery check is a submission; h gives a hint; q ends the interview.")
     deadline = drill.clock() + 60.0 * drill.minutes
-    attempt = repair(session, path, session.probe_seed(), reveal=False, deadline=deadline)
+    attempt = repair(session, path, session.probe_seed(), reveal=False, deadline=deadline, stop_gives_up=True)
     results = []
     if attempt.healthy:
         click.echo("Healthy. Two follow-up questions:")

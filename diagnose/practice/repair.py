@@ -86,13 +86,23 @@ def next_action(session, path, deadline, since):
             click.echo(f"  ({hint})")
 
 
-def repair(session, path, seed, reveal, clues=Clues(), deadline=None):
-    """Check path on Enter or save, give hints on `h`, until healthy, given up or past the deadline."""
+def repair(session, path, seed, reveal, clues=Clues(), deadline=None, stop_gives_up=False):
+    """Check path on Enter or save, give hints on `h`, until healthy, given up or past the deadline.
+
+    With `stop_gives_up` (the interview), end of input or Ctrl-C at the prompt gives up, so the
+    submissions and hints so far still reach the scorecard; otherwise they stop the drill.
+    """
     drill = session.drill
     start, submissions, used, report = drill.clock(), 0, 0, None
     since = signature(path)
     while True:
-        action = next_action(session, path, deadline, since)
+        try:
+            action = next_action(session, path, deadline, since)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            if not stop_gives_up:
+                raise
+            click.echo("\nStopped.")
+            action = QUIT
         if action == TIMEOUT:
             click.echo("Time is up.")
         if action in (QUIT, TIMEOUT):

@@ -5,6 +5,7 @@ wrong, the one to three evidence lines that identify the fault, and the diff. Th
 full report comes with `r` at the next prompt, or at once with --verbose.
 """
 import ast
+import os
 import difflib
 from pathlib import Path
 
@@ -125,15 +126,20 @@ def code_round(session, item):
 def round_file(workdir, index):
     """A new file for round `index` in workdir, named so it gives nothing away.
 
-    An earlier session's file of the same name is the person's work: it is never overwritten.
+    An earlier session's file of the same name is the person's work: it is never overwritten. The
+    name is claimed by creating the file exclusively, so two drills in one workdir never pick the
+    same file, and a symlink left under that name is never followed.
     """
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     path, n = workdir / f"round{index}_net.py", 1
-    while path.exists():
-        n += 1
-        path = workdir / f"round{index}_net_{n}.py"
-    return path
+    while True:
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return path
+        except FileExistsError:
+            n += 1
+            path = workdir / f"round{index}_net_{n}.py"
 
 
 def enclosing_function(source, line):
@@ -194,7 +200,7 @@ def reference():
 def implement_round(session, index):
     """Write the blank template; the person implements it; `check` decides; then the reference if not done."""
     path = round_file(session.drill.workdir, index)
-    write_template(path)
+    write_template(path, force=True)  # the empty file round_file claimed
     click.echo(f"{path} is a blank two-layer classifier: fill in forward_loss() and backward().")
     attempt = repair(session, path, session.probe_seed(), reveal=False)
     outcome = session.scored(attempt.healthy, attempt.seconds)

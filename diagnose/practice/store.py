@@ -247,6 +247,8 @@ def default_path(environ=None):
 def resolve_path(path=None, environ=None):
     """The store's path: an explicit path, else $BACKPROP_DRILLS_STORE, else the data directory."""
     environ = os.environ if environ is None else environ
+    if path is not None and not os.fspath(path):
+        raise StoreError("progress store '': expected the path of a JSON file with --store, not an empty string")
     if path:
         return Path(path)
     if environ.get(ENV_VAR):
@@ -402,8 +404,25 @@ class Store:
         self.path = Path(path)
         self.warn = warn
         self.target = target_path(self.path, create_parent, writing)
-        self.create_parent = create_parent
+        self.create_parent, self.writing = create_parent, writing
+        if writing and create_parent:  # the default location: made now, so a drill that cannot save never starts
+            try:
+                self.target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"progress store {self.path}: cannot create its directory {self.target.parent} "
+                                 f"({error.strerror or error}); give another --store") from None
+        if writing and self.target.parent.is_dir():
+            self._check_lockable()
         self._save_failed = False
+
+    def _check_lockable(self):
+        """StoreError unless the lock file beside the store can be made: else no answer could be saved."""
+        try:
+            with locked(self.target):
+                pass
+        except OSError as error:
+            raise StoreError(f"progress store {self.path} cannot be written: {error.strerror or error} "
+                             f"(its lock file in {self.target.parent}); give another --store") from None
 
     def _read(self):
         """The saved progress; a corrupt file is moved aside and fresh progress returned."""
@@ -439,7 +458,8 @@ class Store:
             with locked(self.target):
                 return self._read()
         except OSError as error:  # no lock file possible (a read-only directory): read without it
-            self._warn_once(error)
+            if self.writing:  # `stats` saves nothing, so it has nothing to warn about
+                self._warn_once(error)
             return self._read()
 
     def update(self, fn):
