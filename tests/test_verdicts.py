@@ -4,6 +4,7 @@ unusable output named, and every printed claim true of what was observed.
 The subjects are hand-written (tests/handwritten.py and below), not mutants of core.
 """
 import json
+import pathlib
 
 import numpy as np
 import pytest
@@ -735,3 +736,12 @@ def test_an_l2_penalty_of_fixed_strength_inside_loss_and_grads_is_a_caution_and_
     assert "dZ1 recovered from dW1 and db1 equals (dZ2 W2^T) * (Z1 > 0)" in report.text()
     broken = report_of(variant(source, "dhidden[hidden <= 0] = 0", "pass"))
     assert broken.verdict != "healthy"
+
+
+def test_a_class_with_a_bce_head_gets_its_caution_fix_worded_for_its_member_in_json_too(tmp_path):
+    path = tmp_path / "net.py"
+    path.write_text((pathlib.Path(__file__).parent / "corpus" / "c135_class_tanh_bce_eps5.py").read_text())
+    result = check_file(str(path))
+    fix = "keep the epsilon at 1e-12 or below, or compute the loss from the logits: np.logaddexp(0, z) - y * z"
+    assert [c.fix for c in result.report.cautions] == [fix]
+    assert json.loads(json.dumps(result.report.to_dict()))["cautions"][0]["fix"] == fix

@@ -88,7 +88,7 @@ def diagnose(subject, *, seed=0, shape=None, net=None):
 
 def build_report(ctx, findings, failure):
     """Faults and cautions in stage order, the verdict and the first failing stage."""
-    verdict, faults, cautions, stage = conclude(findings, failure, str(ctx.probe.net))
+    verdict, faults, cautions, stage = conclude(findings, failure)
     probe = ctx.probe
     return Report(
         verdict=verdict,

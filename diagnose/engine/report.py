@@ -1,12 +1,12 @@
 """The Report: what the engine observed and concluded; text and JSON come from this one object."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from diagnose.engine.findings import ERROR, HEALTHY, UNKNOWN, Caution, Failure, Finding, Stage, TensorCheck
-from diagnose.engine.remedies import BACKWARD, FORWARD, family_label, remedy, term
+from diagnose.engine.remedies import BACKWARD, FORWARD, TERMS as KNOWN, family_label, remedy, term
 from diagnose.engine.render import render_report
 
 
-def conclude(findings, failure=None, net=None):
+def conclude(findings, failure=None):
     """(verdict, faults, cautions, first failing stage) from the findings, in stage order.
 
     The verdict is the first fault; `healthy` when there is none, even with cautions;
@@ -16,7 +16,7 @@ def conclude(findings, failure=None, net=None):
     cautions = {}
     for f in findings:
         if f.caution and f.caution not in cautions:
-            title, fix = remedy(f.caution, net)  # worded for the member judged
+            title, fix = remedy(f.caution)  # the Report words it for its member
             cautions[f.caution] = Caution(f.caution, title, f.observed, fix)
     failed = {f.stage for f in findings if not f.passed}
     stage = next((s.value for s in Stage if s in failed), None)
@@ -45,6 +45,12 @@ class Report:
     net_basis: str = ""  # "recognised from the loss", "given", "gradients", "nearest" or "default"
     cautions: tuple = ()  # Caution records: right on ordinary inputs, but fragile; never change the verdict
     functions: tuple = (FORWARD, BACKWARD)  # the subject's own names for its forward and backward parts
+
+    def __post_init__(self):
+        """Each caution worded for the member judged, however the report was assembled (conclude, a rebuild)."""
+        worded = tuple(replace(c, title=remedy(c.id, self.net)[0], fix=remedy(c.id, self.net)[1])
+                       if c.id in KNOWN else c for c in self.cautions)
+        object.__setattr__(self, "cautions", worded)
 
     def function_of(self, fault_id):
         """The subject's function a fault or caution is in (its forward or its backward part)."""
