@@ -15,6 +15,8 @@ from diagnose.mutants.runs import run_all
 
 SEEDS = range(50)
 CAUTION_ONLY = {"log_no_eps"}  # faults whose only effect is a caution: healthy, with that caution
+# faults whose code is fragile too: the Jacobian's diagonal divides by P, which is 0 at a confidently wrong logit
+ALSO_CAUTIONED = {"softmax_jacobian_diagonal": ("grads_nonfinite_saturated",)}
 EXPECTED = {f.id: ("healthy" if f.kind == bugs.Kind.EQUIVALENT or f.id in CAUTION_ONLY else f.id) for f in bugs.FAULTS}
 
 
@@ -27,7 +29,7 @@ def wrong_verdicts(subject, expected, seeds=SEEDS, cautions=()):
 @pytest.mark.parametrize("fault", [f for f in bugs.by_kind(bugs.Kind.CHECKLIST, bugs.Kind.EXTENDED)
                                    if f.id not in CAUTION_ONLY], ids=lambda f: f.id)
 def test_every_fault_is_named_on_50_seeds(fault):
-    assert wrong_verdicts(bugs.make_mutant(fault), fault.id) == []
+    assert wrong_verdicts(bugs.make_mutant(fault), fault.id, cautions=ALSO_CAUTIONED.get(fault.id, ())) == []
 
 
 @pytest.mark.parametrize("fault_id", sorted(CAUTION_ONLY))

@@ -728,3 +728,13 @@ def test_a_class_with_a_bce_head_gets_its_caution_fix_worded_for_its_member_in_j
     fix = "keep the epsilon at 1e-12 or below, or compute the loss from the logits: np.logaddexp(0, z) - y * z"
     assert [c.fix for c in result.report.cautions] == [fix]
     assert json.loads(json.dumps(result.report.to_dict()))["cautions"][0]["fix"] == fix
+
+
+def test_a_max_shifted_softmax_whose_backward_divides_by_p_is_fragile_not_unstable():
+    report = report_of((pathlib.Path(__file__).parent / "corpus" / "c138_full_softmax_jacobian.py").read_text())
+    assert (report.verdict, sorted(caution_ids(report))) == ("healthy", ["grads_nonfinite_saturated", "log_no_eps"])
+    assert "shift by each row's max" not in report.text()
+    assert "   - with it, non-finite dW1, db1, dW2, db2\n" in report.text()
+    min_shift = variant(LOSS_AND_GRADS, "scores -= np.max(scores, axis=1, keepdims=True)",
+                        "scores -= np.min(scores, axis=1, keepdims=True)")
+    assert report_of(min_shift).verdict == "unstable_softmax"  # NaN probabilities: the softmax itself overflows

@@ -1,4 +1,4 @@
-# expect: softmax_jacobian_diagonal; net: relu,softmax_ce
+# expect: softmax_jacobian_diagonal; cautions: grads_nonfinite_saturated; net: relu,softmax_ce
 import numpy as np
 
 

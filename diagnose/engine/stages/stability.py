@@ -74,17 +74,27 @@ def saturation_finding(ctx):
     delta[wrong] = SHIFT
     loss, grads, _ = ctx.subject.loss_and_grads(ctx.probe.X.copy(), ctx.probe.y.copy(), ctx.params_with("b2", delta))
     loss = ctx.as_loss(loss)
-    if np.isfinite(loss):
-        return Finding(S, True, f"a confidently wrong prediction (p_y underflows to 0) gives a finite loss {loss:.4g}")
-    seen = f"a confidently wrong prediction (class {wrong}'s logit +{SHIFT:g}) gives the loss {loss}"
     broken = nonfinite_gradients(ctx, grads)
-    if broken:
-        return Finding(S, False, f"{seen} and non-finite {', '.join('d' + k for k in broken)}",
+    grads_seen = f"non-finite {', '.join('d' + k for k in broken)}"
+    if np.isfinite(loss):
+        seen = f"a confidently wrong prediction (p_y underflows to 0) gives a finite loss {loss:.4g}"
+        return Finding(S, True, seen) if not broken else divides_finding(f"{seen} but {grads_seen}")
+    seen = f"a confidently wrong prediction (class {wrong}'s logit +{SHIFT:g}) gives the loss {loss}"
+    if broken and np.isnan(loss):  # NaN probabilities: exp overflowed (inf / inf) in the softmax itself
+        return Finding(S, False, f"{seen} and {grads_seen}",
                        "exp overflows (or 0/0) once one logit is far above the others: shift by each row's max, "
                        "so every exponent is <= 0", "unstable_softmax")
-    return Finding(S, True, seen, "log(0) once p_y underflows to 0: right on ordinary inputs, and the gradients "
-                                  "stay finite, but one confidently wrong example makes the loss inf (or NaN)",
-                   caution="log_no_eps")
+    stay = "" if broken else ", and the gradients stay finite"
+    log_zero = Finding(S, True, seen, f"log(0) once p_y underflows to 0: right on ordinary inputs{stay}, but one "
+                                      "confidently wrong example makes the loss inf (or NaN)", caution="log_no_eps")
+    return log_zero if not broken else [log_zero, divides_finding(f"with it, {grads_seen}")]
+
+
+def divides_finding(seen):
+    """The caution for gradients that turn non-finite where the softmax's probabilities are still finite."""
+    return Finding(S, True, seen, "the probabilities are finite, but backward divides by p_y = 0 there (dP = -Y / P "
+                                  "through the softmax Jacobian): dZ2 = (P - onehot(y)) / N needs no division",
+                   caution="grads_nonfinite_saturated")
 
 
 def nonfinite_gradients(ctx, grads):
@@ -163,4 +173,5 @@ def run(ctx):
     if not shift.passed:
         ctx.skipped.append("saturation: the shift test already failed")
         return [shift]
-    return [shift, saturation_finding(ctx)]
+    saturation = saturation_finding(ctx)
+    return [shift] + (saturation if isinstance(saturation, list) else [saturation])
