@@ -333,3 +333,11 @@ def test_a_failing_fused_call_is_named_as_the_persons_own_call(tmp_path):
     report = diagnose_subject(load_subject(source))
     assert report.verdict == "error" and report.failure.call == "TwoLayerNet.loss"
     assert report.failure.message == "RuntimeError: oops"
+
+
+def test_a_subject_that_fails_before_any_loss_is_not_said_to_match_no_member(tmp_path):
+    source = tmp_path / "twoargs.py"
+    source.write_text("def loss_and_grads(X, y):\n    return 0.0, {}\n")
+    text = diagnose_subject(load_subject(source)).text()
+    assert "no member's loss matches" not in text
+    assert "(not recognised before the subject failed; the default net is assumed)" in text

@@ -52,7 +52,10 @@ def net_lines(report, reveal=True):
     net = parse_net(net) if reveal else dataclasses.replace(parse_net(net), convention="mean")
     if str(net) == DEFAULT_NET and basis == "recognised from the loss":
         return []
-    return [f"net: {net.describe()} ({BASIS_WORDS.get(basis, basis)})"]
+    words = BASIS_WORDS.get(basis, basis)
+    if basis == "default" and report.failure is not None:  # no loss may have been seen at all: claim no match
+        words = "not recognised before the subject failed; the default net is assumed"
+    return [f"net: {net.describe()} ({words})"]
 
 
 def plural(n, word):
