@@ -10,7 +10,7 @@ from diagnose.check.batch import (BatchError, Row, batch_doc, check_files, csv_t
 from diagnose.check.files import NotAFile, writable_target, write_atomically
 from diagnose.check.isolate import make_limits
 from diagnose.check.limits import MAX_TIMEOUT, check_memory, check_positive, default_memory_gb
-from diagnose.cli.options import SEED
+from diagnose.cli.options import SEED, parsed_by
 
 RANDOM = "random"
 
@@ -28,20 +28,10 @@ def parse_seed(ctx, param, value):
     return SEED.convert(seed, param, ctx)  # 0 <= seed < 2**32, the same one-line error as run and drill
 
 
-def parse_memory(ctx, param, value):
-    """GB of address space for each file's process: a finite number > 0 (None: the default)."""
-    try:
-        return None if value is None else check_memory(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+parse_memory = parsed_by(check_memory)  # GB of address space per file: finite, > 0 (None: the default)
 
 
-def parse_timeout(ctx, param, value):
-    """Seconds each file may run: a finite number > 0, at most a day."""
-    try:
-        return check_positive(value, "seconds", MAX_TIMEOUT)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+parse_timeout = parsed_by(lambda value: check_positive(value, "seconds", MAX_TIMEOUT))  # > 0, at most a day
 
 
 def check_csv_path(csv_path, files):

@@ -14,7 +14,7 @@ from diagnose.check.limits import default_memory_gb
 from diagnose.check.batch import file_doc, strict_exit_code
 from diagnose.cli.batch import echo_batch, parse_memory, parse_seed, parse_timeout
 from diagnose.cli.drill import drill, stats
-from diagnose.cli.options import SEED, Commands, Ids, emit_json
+from diagnose.cli.options import SEED, Commands, Ids, emit_json, parsed_by
 from diagnose.engine.full import full_check, n_params, render_full
 from diagnose.engine.probe import ProbeError, make_probe, parse_shape
 from diagnose.mutants.runs import CORE, rows_table, run_all, run_one, subject_for
@@ -75,18 +75,8 @@ def net_option(f):
                              "relu,softmax_ce for a blank).")(f)
 
 
-def _parse_net(ctx, param, value):
-    try:
-        return None if value is None else parse_net(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _parse_shape(ctx, param, value):
-    try:
-        return None if value is None else parse_shape(value)
-    except ProbeError as exc:
-        raise click.BadParameter(str(exc)) from None
+_parse_net = parsed_by(parse_net)
+_parse_shape = parsed_by(parse_shape)  # ProbeError is a ValueError
 
 
 def probe_or_usage_error(seed, shape):

@@ -25,6 +25,16 @@ class FiniteRange(click.FloatRange):
         return number
 
 
+def parsed_by(parse):
+    """A click callback: None stays None, else parse(value); its ValueError is a one-line usage error."""
+    def callback(ctx, param, value):
+        try:
+            return None if value is None else parse(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return callback
+
+
 class Ids(click.Choice):
     """A choice of ids in any case (MISSING_DIV_N, dw2_transposed); errors list them as spelled."""
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from diagnose.engine.findings import Stage
 from diagnose.engine.full import AXES, EDGES, downsample
-from diagnose.engine.render import head_lines
+from diagnose.engine.render import CHECK_HEAD, check_cells, head_lines
 
 # one colour per decade of relative error, as the text ramp " .:-=+*#%@": pale below 1e-5, then hotter
 COLOURS = ("#ffffff", "#f0f9e8", "#ccebc5", "#a8ddb5", "#7bccc4", "#fee391", "#fec44f", "#fe9929", "#d95f0e",
@@ -63,14 +63,8 @@ def stage_rows(report):
 
 
 def tensor_rows(report):
-    """One row per checked tensor: relative error, ratio, the largest entry side by side."""
-    rows = []
-    for c in report.checks:
-        err = "-" if c.rel_error is None else f"{c.rel_error:.1e}"
-        ratio = "-" if c.ratio is None else f"{c.ratio:.4g}" + (" (constant)" if c.constant else " (varies)")
-        at = "-" if c.index is None else f"{list(c.index)}: {c.analytic:.4g} vs {c.numeric:.4g}"
-        rows.append((escape(c.name), err, escape(ratio), escape(at)))
-    return rows
+    """One row per checked tensor, the same cells as the text report's table."""
+    return [tuple(escape(cell) for cell in check_cells(c)) for c in report.checks]
 
 
 def report_html(report):
@@ -79,8 +73,7 @@ def report_html(report):
              table(("#", "stage", "status", "observations"), stage_rows(report))]
     if report.checks:
         parts += ["<p>gradient check per tensor:</p>",
-                  table(("tensor", "rel error", "analytic/numeric", "largest entry: analytic vs numeric"),
-                        tensor_rows(report))]
+                  table(CHECK_HEAD, tensor_rows(report))]
     cautions = getattr(report, "cautions", ())
     if cautions:
         items = "".join(f"<li><b>{escape(c.id)}</b>: {escape(c.title)}. {escape(c.evidence)} "

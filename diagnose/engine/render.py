@@ -7,13 +7,20 @@ from diagnose.engine.findings import Stage
 from diagnose.engine.remedies import family_words, term
 
 
+CHECK_HEAD = ("tensor", "rel error", "analytic/numeric", "largest entry: analytic vs numeric")
+
+
+def check_cells(c):
+    """One TensorCheck as the table's four cells: tensor, relative error, ratio, the largest entry side by side."""
+    err = "-" if c.rel_error is None else f"{c.rel_error:.1e}"
+    ratio = "-" if c.ratio is None else f"{c.ratio:.4g}" + (" (constant)" if c.constant else " (varies)")
+    at = "-" if c.index is None else f"{list(c.index)}: {c.analytic:.4g} vs {c.numeric:.4g}"
+    return c.name, err, ratio, at
+
+
 def check_table(checks):
-    """The gradient-check table: tensor, relative error, ratio, the largest entry side by side."""
-    rows = [("tensor", "rel error", "analytic/numeric", "largest entry: analytic vs numeric")]
-    for c in checks:
-        ratio = "-" if c.ratio is None else f"{c.ratio:.4g}" + (" (constant)" if c.constant else " (varies)")
-        at = "-" if c.index is None else f"{list(c.index)}: {c.analytic:.4g} vs {c.numeric:.4g}"
-        rows.append((c.name, f"{c.rel_error:.1e}", ratio, at))
+    """The gradient-check table for the terminal, its first three columns aligned."""
+    rows = [CHECK_HEAD] + [check_cells(c) for c in checks]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     return [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}" for r in rows]
 
